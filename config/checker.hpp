@@ -1,0 +1,99 @@
+#pragma once
+
+// Internal to leadsync_config: the pieces the loader's section readers share.
+// Not installed and not included outside config/ (it pulls in toml++).
+
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace leadsync::config::detail {
+
+// Collects diagnostics for one file. Readers never stop at the first problem:
+// they report, skip the bad value and go on, so the operator sees everything.
+class checker {
+ public:
+  explicit checker(std::string file) : file_(std::move(file)) {}
+
+  const std::string& file() const { return file_; }
+  location where(const toml::source_region& region) const;
+  bool ok() const { return errors_.empty(); }
+  std::size_t count() const { return errors_.size(); }
+
+  void error(const toml::source_region& region, std::string key, std::string message);
+  void error(location where, std::string key, std::string message);
+
+  // "unknown key<context>; did you mean `x`?" or "unknown key<context> (known
+  // keys: a, b)", at the key itself.
+  void unknown_key(const toml::key& key, std::string path, std::span<const std::string_view> known,
+                   std::string_view context = {});
+
+  // Typed reads: the value, or nullopt after reporting what was expected.
+  std::optional<std::string> string(const toml::node& node, const std::string& path);
+  std::optional<std::int64_t> integer(const toml::node& node, const std::string& path,
+                                      std::int64_t min = std::numeric_limits<std::int64_t>::min(),
+                                      std::int64_t max = std::numeric_limits<std::int64_t>::max());
+  std::optional<bool> boolean(const toml::node& node, const std::string& path);
+  const toml::table* table(const toml::node& node, const std::string& path);
+
+  std::vector<diagnostic> take() { return std::move(errors_); }
+
+ private:
+  std::string file_;
+  std::vector<diagnostic> errors_;
+};
+
+// A table's own location: its [header] when it has one, else where its key
+// first appeared (implicit tables such as `sources` in [sources.x]).
+toml::source_region table_region(const toml::key& key, const toml::node& node);
+
+// "server.listen_port"; keys that are not bare TOML keys are quoted.
+std::string join_key(std::string_view parent, std::string_view key);
+
+// "string", "integer", "float", "table", ...: for "got <type>" messages.
+std::string_view type_name(const toml::node& node);
+
+// A user-supplied string made safe and short enough to echo in a message.
+std::string printable(std::string_view text);
+
+// The closest of `known` within edit distance 2 (case-insensitive), if any.
+std::optional<std::string_view> suggest(std::string_view unknown,
+                                        std::span<const std::string_view> known);
+std::optional<std::string_view> suggest(std::string_view unknown,
+                                        const std::vector<std::string>& known);
+
+// "a, b, c"
+std::string join(std::span<const std::string_view> items);
+std::string join(const std::vector<std::string>& items);
+
+// One known key of a table and what to do with its value.
+struct field {
+  std::string_view name;
+  std::function<void(const toml::node& value, const std::string& path)> read;
+};
+
+// Reads every key of `table` through `fields`; anything else is an unknown key.
+void read_fields(const toml::table& table, std::string_view path, std::span<const field> fields,
+                 checker& check);
+
+// The section readers (sections.cpp, adapter_sections.cpp).
+void read_server(const toml::table& table, checker& check, server_config& out);
+void read_storage(const toml::table& table, checker& check, storage_config& out);
+void read_log(const toml::table& table, checker& check, log_config& out);
+void read_delivery(const toml::table& table, checker& check, delivery_config& out);
+void read_definition(const toml::table& table, checker& check, definition_config& out);
+void read_sources(const toml::table& table, const core::registry& adapters, checker& check,
+                  std::vector<source_config>& out);
+void read_connectors(const toml::table& table, const core::registry& adapters, checker& check,
+                     std::vector<connector_config>& out);
+
+}  // namespace leadsync::config::detail

@@ -1,0 +1,122 @@
+// TOML -> config. Parsing is toml++'s; everything after is ours: every key is
+// checked (unknown keys are errors), every problem is reported with the file,
+// line, column and dotted key, and all of them are reported at once.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+#include <system_error>
+#include <utility>
+
+#include "config/checker.hpp"
+#include "config/config.hpp"
+
+namespace leadsync::config {
+
+namespace {
+
+// The OS's reason when the file cannot be read, or nullopt with `out` filled.
+std::optional<std::string> read_all(const std::filesystem::path& file, std::string& out) {
+  errno = 0;
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f{std::fopen(file.c_str(), "rb"),
+                                                          &std::fclose};
+  if (!f) {
+    return std::generic_category().message(errno);
+  }
+  char buffer[64 * 1024];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f.get())) > 0) {
+    out.append(buffer, n);
+  }
+  if (std::ferror(f.get()) != 0) {
+    return std::generic_category().message(errno);  // e.g. EISDIR for a directory
+  }
+  return std::nullopt;
+}
+
+void read_root(const toml::table& root, const core::registry& adapters, detail::checker& check,
+               config& out) {
+  // Each section is optional; present ones must be tables.
+  const auto section = [&](auto read) {
+    return [&check, read](const toml::node& value, const std::string& path) {
+      if (const toml::table* table = check.table(value, path)) {
+        read(*table);
+      }
+    };
+  };
+  const detail::field fields[] = {
+      {"server", section([&](const toml::table& t) { detail::read_server(t, check, out.server); })},
+      {"storage",
+       section([&](const toml::table& t) { detail::read_storage(t, check, out.storage); })},
+      {"log", section([&](const toml::table& t) { detail::read_log(t, check, out.log); })},
+      {"delivery",
+       section([&](const toml::table& t) { detail::read_delivery(t, check, out.delivery); })},
+      {"lead_definition",
+       section([&](const toml::table& t) { detail::read_definition(t, check, out.definition); })},
+      {"sources", section([&](const toml::table& t) {
+         detail::read_sources(t, adapters, check, out.sources);
+       })},
+      {"connectors", section([&](const toml::table& t) {
+         detail::read_connectors(t, adapters, check, out.connectors);
+       })},
+  };
+  detail::read_fields(root, "", fields, check);
+}
+
+}  // namespace
+
+std::string format(const diagnostic& d) {
+  std::string out = d.where.file;
+  if (d.where.line > 0) {
+    if (!out.empty()) {
+      out += ':';
+    }
+    out += std::to_string(d.where.line) + ':' + std::to_string(d.where.column);
+  }
+  if (!out.empty()) {
+    out += ": ";
+  }
+  if (!d.key.empty()) {
+    out += d.key + ": ";
+  }
+  out += d.message;
+  return out;
+}
+
+load_result load_file(const std::filesystem::path& file, const core::registry& adapters) {
+  std::string text;
+  if (auto reason = read_all(file, text)) {
+    return load_result{
+        std::nullopt,
+        {diagnostic{location{file.string(), 0, 0}, "", "cannot read config file: " + *reason}}};
+  }
+  return load_string(text, file.string(), adapters);
+}
+
+load_result load_string(std::string_view toml_text, std::string_view file_name,
+                        const core::registry& adapters) {
+  detail::checker check{std::string{file_name}};
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, std::string{file_name});
+  } catch (const toml::parse_error& err) {
+    // toml++ stops at the first syntax error; there is nothing sound to check after it.
+    check.error(err.source(), "", std::string{err.description()});
+    return load_result{std::nullopt, check.take()};
+  }
+
+  config out;
+  out.file = std::string{file_name};
+  read_root(root, adapters, check, out);
+  if (check.ok()) {
+    return load_result{std::move(out), {}};
+  }
+  // Readers walk tables in key order; report in the order of the file.
+  std::vector<diagnostic> errors = check.take();
+  std::stable_sort(errors.begin(), errors.end(), [](const diagnostic& a, const diagnostic& b) {
+    return std::pair{a.where.line, a.where.column} < std::pair{b.where.line, b.where.column};
+  });
+  return load_result{std::nullopt, std::move(errors)};
+}
+
+}  // namespace leadsync::config

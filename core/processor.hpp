@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/definition.hpp"
+#include "core/store.hpp"
+
+namespace leadsync::core {
+
+// Turns logged events into lead state, one batch per run(): folds each event
+// into its lead (keyed by normalised email), evaluates the lead definition at
+// the event's receive time, and on a stage change records the transition and
+// puts a stage update in every connector's outbox. Each batch is one
+// transaction, so a crash replays it whole. Events without an email are
+// marked processed and left for identity resolution (not in this version).
+// Single-threaded: one processor per database.
+class processor {
+ public:
+  processor(store& db, const lead_definition& definition, std::vector<std::string> connectors);
+
+  // Processes up to `limit` unprocessed events; returns how many it took.
+  std::size_t run(std::size_t limit);
+
+  struct counters {
+    std::size_t events = 0;
+    std::size_t transitions = 0;
+  };
+  const counters& totals() const { return totals_; }
+
+ private:
+  store& db_;
+  const lead_definition& definition_;
+  std::vector<std::string> connectors_;
+  counters totals_;
+};
+
+}  // namespace leadsync::core

@@ -1,0 +1,117 @@
+// The schema, as an ordered list of migrations. A database records the
+// version it is at in schema_version; migrate() applies the missing steps,
+// each in its own transaction. Never edit a shipped step: append a new one.
+#include <array>
+#include <string_view>
+
+#include "core/sqlite/sqlite_db.hpp"
+#include "core/store.hpp"
+
+namespace leadsync::core::sqlite {
+namespace {
+
+constexpr std::array<std::string_view, 1> steps{
+    // 1: event log, leads, transitions, outbox, dead letters.
+    R"sql(
+CREATE TABLE events (
+  seq             INTEGER PRIMARY KEY,
+  source          TEXT NOT NULL,
+  source_event_id TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  email           TEXT NOT NULL,
+  received_at_ms  INTEGER NOT NULL,
+  body            TEXT NOT NULL,
+  processed       INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (source, source_event_id)
+);
+CREATE INDEX events_unprocessed ON events (seq) WHERE processed = 0;
+
+CREATE TABLE leads (
+  id             INTEGER PRIMARY KEY,
+  email          TEXT NOT NULL UNIQUE,
+  stage          TEXT NOT NULL,
+  score          INTEGER NOT NULL,
+  state          TEXT NOT NULL,
+  updated_at_ms  INTEGER NOT NULL
+);
+
+CREATE TABLE transitions (
+  id          INTEGER PRIMARY KEY,
+  lead_id     INTEGER NOT NULL REFERENCES leads (id),
+  at_ms       INTEGER NOT NULL,
+  from_stage  TEXT NOT NULL,
+  to_stage    TEXT NOT NULL,
+  score       INTEGER NOT NULL,
+  rule        TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  event_seq   INTEGER NOT NULL
+);
+CREATE INDEX transitions_by_lead ON transitions (lead_id, id);
+
+CREATE TABLE outbox (
+  id                 INTEGER PRIMARY KEY,
+  connector          TEXT NOT NULL,
+  lead_id            INTEGER NOT NULL REFERENCES leads (id),
+  version            INTEGER NOT NULL,
+  stage              TEXT NOT NULL,
+  previous_stage     TEXT NOT NULL,
+  score              INTEGER NOT NULL,
+  rule               TEXT NOT NULL,
+  reason             TEXT NOT NULL,
+  changed_at_ms      INTEGER NOT NULL,
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_ms INTEGER NOT NULL,
+  last_error         TEXT NOT NULL DEFAULT '',
+  UNIQUE (connector, lead_id)
+);
+CREATE INDEX outbox_due ON outbox (connector, next_attempt_at_ms);
+
+CREATE TABLE dead_letters (
+  id             INTEGER PRIMARY KEY,
+  connector      TEXT NOT NULL,
+  lead_id        INTEGER NOT NULL REFERENCES leads (id),
+  version        INTEGER NOT NULL,
+  stage          TEXT NOT NULL,
+  previous_stage TEXT NOT NULL,
+  score          INTEGER NOT NULL,
+  rule           TEXT NOT NULL,
+  reason         TEXT NOT NULL,
+  changed_at_ms  INTEGER NOT NULL,
+  attempts       INTEGER NOT NULL,
+  message        TEXT NOT NULL,
+  failed_at_ms   INTEGER NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(steps.size()); }
+
+int schema_version(database& db) {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  statement q(db.handle(), "SELECT max(version) FROM schema_version");
+  int version = 0;
+  while (q.step()) {
+    version = static_cast<int>(q.column_int(0));
+  }
+  return version;
+}
+
+void migrate(database& db) {
+  const int current = schema_version(db);
+  if (current > latest_schema_version()) {
+    throw store_error("database schema version " + std::to_string(current) +
+                      " is newer than this leadsyncd understands (" + std::to_string(latest_schema_version()) +
+                      "); refusing to touch it");
+  }
+  for (int v = current + 1; v <= latest_schema_version(); ++v) {
+    transaction tx(db);
+    db.exec(steps[static_cast<std::size_t>(v - 1)]);
+    statement record(db.handle(), "INSERT INTO schema_version (version) VALUES (?)");
+    record.bind(1, std::int64_t{v}).run();
+    tx.commit();
+  }
+}
+
+}  // namespace leadsync::core::sqlite

@@ -1,0 +1,270 @@
+#include "core/sqlite/sqlite_store.hpp"
+
+#include "core/sqlite/sqlite_db.hpp"
+
+namespace leadsync::core {
+namespace {
+
+using sqlite::statement;
+
+constexpr std::string_view update_columns =
+    "o.id, o.connector, o.lead_id, l.email, o.version, o.stage, o.previous_stage, o.score, o.rule, o.reason, "
+    "o.changed_at_ms, o.attempts";
+
+stage_update read_update(const statement& q, int first = 0) {
+  stage_update u;
+  u.outbox_id = q.column_int(first + 0);
+  u.connector = q.column_text(first + 1);
+  u.lead_id = q.column_int(first + 2);
+  u.email = q.column_text(first + 3);
+  u.version = q.column_int(first + 4);
+  u.stage = q.column_text(first + 5);
+  u.previous_stage = q.column_text(first + 6);
+  u.score = q.column_int(first + 7);
+  u.rule = q.column_text(first + 8);
+  u.reason = q.column_text(first + 9);
+  u.changed_at = from_millis(q.column_int(first + 10));
+  u.attempts = static_cast<int>(q.column_int(first + 11));
+  return u;
+}
+
+class sqlite_store final : public store {
+ public:
+  explicit sqlite_store(const sqlite_options& options)
+      : db_(options.path, options.full_sync), migrated_((sqlite::migrate(db_), true)) {}
+
+  std::vector<append_status> append_events(std::span<const event> events) override {
+    std::vector<append_status> out;
+    out.reserve(events.size());
+    sqlite::transaction tx(db_);
+    for (const event& e : events) {
+      insert_event_.bind(1, e.source)
+          .bind(2, e.source_event_id)
+          .bind(3, e.kind)
+          .bind(4, normalise_email(e.email))
+          .bind(5, to_millis(e.received_at))
+          .bind(6, to_json(e))
+          .run();
+      out.push_back(db_.changes() > 0 ? append_status::inserted : append_status::duplicate);
+    }
+    tx.commit();
+    return out;
+  }
+
+  std::vector<stored_event> unprocessed_events(std::size_t limit) override {
+    std::vector<stored_event> out;
+    select_unprocessed_.bind(1, static_cast<std::int64_t>(limit));
+    while (select_unprocessed_.step()) {
+      auto parsed = event_from_json(select_unprocessed_.column_text(1));
+      stored_event se;
+      se.seq = select_unprocessed_.column_int(0);
+      if (parsed) {
+        se.data = std::move(parsed.value());
+      }
+      out.push_back(std::move(se));
+    }
+    return out;
+  }
+
+  std::optional<lead> find_lead(std::string_view email) override {
+    std::optional<lead> out;
+    select_lead_.bind(1, email);
+    while (select_lead_.step()) {
+      lead l = lead_from_json(select_lead_.column_text(1));
+      l.id = select_lead_.column_int(0);
+      out = std::move(l);
+    }
+    return out;
+  }
+
+  void commit_processing(const processing_batch& batch) override {
+    sqlite::transaction tx(db_);
+    const std::int64_t now_ms = to_millis(now_utc());
+    for (const lead& l : batch.leads) {
+      upsert_lead_.bind(1, l.email).bind(2, l.stage).bind(3, l.score).bind(4, to_json(l)).bind(5, now_ms).run();
+    }
+    for (const transition& t : batch.transitions) {
+      insert_transition_.bind(1, t.email)
+          .bind(2, to_millis(t.at))
+          .bind(3, t.from_stage)
+          .bind(4, t.to_stage)
+          .bind(5, t.score)
+          .bind(6, t.rule)
+          .bind(7, t.reason)
+          .bind(8, t.event_seq)
+          .run();
+    }
+    for (const stage_update& u : batch.updates) {
+      upsert_outbox_.bind(1, u.connector)
+          .bind(2, u.email)
+          .bind(3, u.version)
+          .bind(4, u.stage)
+          .bind(5, u.previous_stage)
+          .bind(6, u.score)
+          .bind(7, u.rule)
+          .bind(8, u.reason)
+          .bind(9, to_millis(u.changed_at))
+          .bind(10, now_ms)
+          .run();
+    }
+    for (std::int64_t seq : batch.processed_event_seqs) {
+      mark_processed_.bind(1, seq).run();
+    }
+    tx.commit();
+  }
+
+  std::vector<transition> transitions_of(std::string_view email) override {
+    std::vector<transition> out;
+    select_transitions_.bind(1, email);
+    while (select_transitions_.step()) {
+      transition t;
+      t.email = std::string{email};
+      t.at = from_millis(select_transitions_.column_int(0));
+      t.from_stage = select_transitions_.column_text(1);
+      t.to_stage = select_transitions_.column_text(2);
+      t.score = select_transitions_.column_int(3);
+      t.rule = select_transitions_.column_text(4);
+      t.reason = select_transitions_.column_text(5);
+      t.event_seq = select_transitions_.column_int(6);
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  std::vector<stage_update> due_updates(std::string_view connector, timestamp now, std::size_t limit) override {
+    std::vector<stage_update> out;
+    select_due_.bind(1, connector).bind(2, to_millis(now)).bind(3, static_cast<std::int64_t>(limit));
+    while (select_due_.step()) {
+      out.push_back(read_update(select_due_));
+    }
+    return out;
+  }
+
+  std::optional<timestamp> next_due(std::string_view connector) override {
+    std::optional<timestamp> out;
+    select_next_due_.bind(1, connector);
+    while (select_next_due_.step()) {
+      if (!select_next_due_.column_is_null(0)) {
+        out = from_millis(select_next_due_.column_int(0));
+      }
+    }
+    return out;
+  }
+
+  void mark_delivered(std::span<const stage_update> delivered) override {
+    sqlite::transaction tx(db_);
+    for (const stage_update& u : delivered) {
+      delete_outbox_.bind(1, u.outbox_id).bind(2, u.version).run();
+    }
+    tx.commit();
+  }
+
+  void reschedule(const stage_update& u, timestamp next_attempt, std::string_view last_error) override {
+    reschedule_.bind(1, to_millis(next_attempt)).bind(2, last_error).bind(3, u.outbox_id).bind(4, u.version).run();
+  }
+
+  void move_to_dead_letters(const stage_update& u, std::string_view message, timestamp now) override {
+    sqlite::transaction tx(db_);
+    delete_outbox_.bind(1, u.outbox_id).bind(2, u.version).run();
+    if (db_.changes() > 0) {
+      insert_dead_letter_.bind(1, u.connector)
+          .bind(2, u.lead_id)
+          .bind(3, u.version)
+          .bind(4, u.stage)
+          .bind(5, u.previous_stage)
+          .bind(6, u.score)
+          .bind(7, u.rule)
+          .bind(8, u.reason)
+          .bind(9, to_millis(u.changed_at))
+          .bind(10, std::int64_t{u.attempts})
+          .bind(11, message)
+          .bind(12, to_millis(now))
+          .run();
+    }
+    tx.commit();
+  }
+
+  std::vector<dead_letter> dead_letters(std::size_t limit) override {
+    std::vector<dead_letter> out;
+    select_dead_letters_.bind(1, static_cast<std::int64_t>(limit));
+    while (select_dead_letters_.step()) {
+      dead_letter d;
+      d.update = read_update(select_dead_letters_);
+      d.id = d.update.outbox_id;
+      d.message = select_dead_letters_.column_text(12);
+      d.failed_at = from_millis(select_dead_letters_.column_int(13));
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  std::size_t outbox_depth(std::string_view connector) override {
+    std::size_t n = 0;
+    count_outbox_.bind(1, connector);
+    while (count_outbox_.step()) {
+      n = static_cast<std::size_t>(count_outbox_.column_int(0));
+    }
+    return n;
+  }
+
+ private:
+  sqlite::database db_;
+  bool migrated_;
+  statement insert_event_{db_.handle(),
+                          "INSERT INTO events (source, source_event_id, kind, email, received_at_ms, body) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_event_id) DO NOTHING"};
+  statement select_unprocessed_{db_.handle(), "SELECT seq, body FROM events WHERE processed = 0 ORDER BY seq LIMIT ?"};
+  statement mark_processed_{db_.handle(), "UPDATE events SET processed = 1 WHERE seq = ?"};
+  statement select_lead_{db_.handle(), "SELECT id, state FROM leads WHERE email = ?"};
+  statement upsert_lead_{db_.handle(),
+                         "INSERT INTO leads (email, stage, score, state, updated_at_ms) VALUES (?, ?, ?, ?, ?) "
+                         "ON CONFLICT (email) DO UPDATE SET stage = excluded.stage, score = excluded.score, "
+                         "state = excluded.state, updated_at_ms = excluded.updated_at_ms"};
+  statement insert_transition_{
+      db_.handle(),
+      "INSERT INTO transitions (lead_id, at_ms, from_stage, to_stage, score, rule, reason, event_seq) "
+      "SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM leads WHERE email = ?1"};
+  statement select_transitions_{
+      db_.handle(),
+      "SELECT t.at_ms, t.from_stage, t.to_stage, t.score, t.rule, t.reason, t.event_seq FROM transitions t "
+      "JOIN leads l ON l.id = t.lead_id WHERE l.email = ? ORDER BY t.id"};
+  // Latest state wins: a row for (connector, lead) is replaced only by a
+  // higher version, and a replaced row is due at once with a fresh attempt count.
+  statement upsert_outbox_{
+      db_.handle(),
+      "INSERT INTO outbox (connector, lead_id, version, stage, previous_stage, score, rule, reason, "
+      "changed_at_ms, next_attempt_at_ms) "
+      "SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM leads WHERE email = ?2 "
+      "ON CONFLICT (connector, lead_id) DO UPDATE SET version = excluded.version, stage = excluded.stage, "
+      "previous_stage = excluded.previous_stage, score = excluded.score, rule = excluded.rule, "
+      "reason = excluded.reason, changed_at_ms = excluded.changed_at_ms, attempts = 0, "
+      "next_attempt_at_ms = excluded.next_attempt_at_ms, last_error = '' WHERE excluded.version > outbox.version"};
+  statement select_due_{db_.handle(),
+                        std::string{"SELECT "} + std::string{update_columns} +
+                            " FROM outbox o JOIN leads l ON l.id = o.lead_id "
+                            "WHERE o.connector = ? AND o.next_attempt_at_ms <= ? "
+                            "ORDER BY o.next_attempt_at_ms, o.id LIMIT ?"};
+  statement select_next_due_{db_.handle(), "SELECT min(next_attempt_at_ms) FROM outbox WHERE connector = ?"};
+  statement delete_outbox_{db_.handle(), "DELETE FROM outbox WHERE id = ? AND version = ?"};
+  statement reschedule_{db_.handle(),
+                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at_ms = ?, last_error = ? "
+                        "WHERE id = ? AND version = ?"};
+  statement insert_dead_letter_{
+      db_.handle(),
+      "INSERT INTO dead_letters (connector, lead_id, version, stage, previous_stage, score, rule, reason, "
+      "changed_at_ms, attempts, message, failed_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+  statement select_dead_letters_{
+      db_.handle(),
+      "SELECT d.id, d.connector, d.lead_id, l.email, d.version, d.stage, d.previous_stage, d.score, d.rule, "
+      "d.reason, d.changed_at_ms, d.attempts, d.message, d.failed_at_ms FROM dead_letters d "
+      "JOIN leads l ON l.id = d.lead_id ORDER BY d.id LIMIT ?"};
+  statement count_outbox_{db_.handle(), "SELECT count(*) FROM outbox WHERE connector = ?"};
+};
+
+}  // namespace
+
+std::unique_ptr<store> open_sqlite_store(const sqlite_options& options) {
+  return std::make_unique<sqlite_store>(options);
+}
+
+}  // namespace leadsync::core

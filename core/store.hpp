@@ -1,0 +1,99 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/lead.hpp"
+#include "core/stage_update.hpp"
+#include "core/time.hpp"
+
+namespace leadsync::core {
+
+enum class append_status { inserted, duplicate };
+
+struct stored_event {
+  std::int64_t seq = 0;  // position in the event log
+  event data;
+};
+
+// One stage change, with the rule and inputs that caused it ("why").
+struct transition {
+  std::string email;  // lead key (normalised)
+  std::string from_stage;
+  std::string to_stage;
+  std::int64_t score = 0;
+  std::string rule;
+  std::string reason;
+  timestamp at{};
+  std::int64_t event_seq = 0;  // the event that triggered it
+};
+
+// Everything one processor pass changes, written atomically: leads are
+// upserted by email, transitions appended, stage updates put in the outbox
+// (per connector and lead the highest version wins) and the events marked
+// processed. Leads and updates refer to leads by email; the store assigns ids.
+struct processing_batch {
+  std::vector<lead> leads;
+  std::vector<transition> transitions;
+  std::vector<stage_update> updates;
+  std::vector<std::int64_t> processed_event_seqs;
+};
+
+// A stage update a connector gave up on, with the CRM's words.
+struct dead_letter {
+  std::int64_t id = 0;
+  stage_update update;
+  std::string message;
+  timestamp failed_at{};
+};
+
+// Durable state: the event log, leads, transitions, the outbox and the
+// dead-letter queue. One instance owns one database connection and is used
+// by one thread; open one per thread. Implementations must not assume they
+// are the only process on the database (a PostgreSQL store with several
+// daemons is the planned second implementation). Failures throw
+// store_error: the database being unusable is not a data-path condition.
+class store {
+ public:
+  virtual ~store() = default;
+
+  // ---- ingest ----
+  // Appends events in one transaction; (source, source_event_id) already in
+  // the log is a duplicate and changes nothing. Returns one status per event.
+  // Durable (per the configured durability) when it returns.
+  virtual std::vector<append_status> append_events(std::span<const event> events) = 0;
+
+  // ---- processing ----
+  virtual std::vector<stored_event> unprocessed_events(std::size_t limit) = 0;
+  virtual std::optional<lead> find_lead(std::string_view email) = 0;
+  virtual void commit_processing(const processing_batch& batch) = 0;
+  virtual std::vector<transition> transitions_of(std::string_view email) = 0;
+
+  // ---- delivery ----
+  // Updates whose next attempt is due at `now`, oldest first.
+  virtual std::vector<stage_update> due_updates(std::string_view connector, timestamp now, std::size_t limit) = 0;
+  // When the connector's next update becomes due, if it has any.
+  virtual std::optional<timestamp> next_due(std::string_view connector) = 0;
+  // Removes delivered updates, unless a newer version replaced them meanwhile.
+  virtual void mark_delivered(std::span<const stage_update> delivered) = 0;
+  // Records a failed attempt; no-op if a newer version replaced the update.
+  virtual void reschedule(const stage_update& update, timestamp next_attempt, std::string_view last_error) = 0;
+  // Moves an update to the dead-letter queue (unless a newer version replaced it).
+  virtual void move_to_dead_letters(const stage_update& update, std::string_view message, timestamp now) = 0;
+  virtual std::vector<dead_letter> dead_letters(std::size_t limit) = 0;
+  virtual std::size_t outbox_depth(std::string_view connector) = 0;
+};
+
+class store_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace leadsync::core

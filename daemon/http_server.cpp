@@ -1,0 +1,257 @@
+#include "daemon/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace leadsync::daemon {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+using asio::ip::tcp;
+using response = http::response<http::string_body>;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t max_header_bytes = 16 * 1024;
+
+response json_response(http::status status, const json::object& body, bool keep_alive) {
+  response res{status, 11};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::server, "leadsyncd");
+  res.body() = json::serialize(body);
+  res.body() += '\n';
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+response error_response(http::status status, std::string_view code, std::string_view message, bool keep_alive) {
+  return json_response(status, json::object{{"error", code}, {"message", message}}, keep_alive);
+}
+
+http::status status_of(core::error_kind kind) {
+  switch (kind) {
+    case core::error_kind::malformed:
+      return http::status::bad_request;
+    case core::error_kind::unmappable:
+      return http::status::unprocessable_entity;
+    case core::error_kind::unauthorized:
+      return http::status::unauthorized;
+    case core::error_kind::unsupported_media:
+      return http::status::unsupported_media_type;
+    case core::error_kind::too_large:
+      return http::status::payload_too_large;
+    case core::error_kind::internal:
+      break;
+  }
+  return http::status::service_unavailable;
+}
+
+// Hands events to the writer and resumes the coroutine on its own executor
+// once they are committed.
+template <typename Token>
+auto async_submit(writer& w, std::vector<core::event> events, Token&& token) {
+  return asio::async_initiate<Token, void(writer::append_result)>(
+      [&w](auto handler, std::vector<core::event> evs) {
+        auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        w.submit(std::move(evs), [h, ex](writer::append_result r) {
+          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+        });
+      },
+      token, std::move(events));
+}
+
+core::inbound_request to_inbound(const http::request<http::string_body>& req, const std::string& peer) {
+  core::inbound_request in;
+  in.method = std::string{req.method_string()};
+  in.target = std::string{req.target()};
+  for (const auto& field : req) {
+    std::string name{field.name_string()};
+    for (char& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    in.headers.emplace_back(std::move(name), std::string{field.value()});
+  }
+  in.body = req.body();
+  in.peer = peer;
+  return in;
+}
+
+}  // namespace
+
+http_server::http_server(asio::io_context& ioc, const config::server_config& options, source_table sources,
+                         writer& w)
+    : ioc_(ioc), options_(options), sources_(std::move(sources)), writer_(w), acceptor_(ioc) {}
+
+void http_server::start() {
+  const tcp::endpoint ep{asio::ip::make_address(options_.listen_address), options_.listen_port};
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  asio::co_spawn(ioc_, accept_loop(), asio::detached);
+}
+
+tcp::endpoint http_server::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void http_server::stop_accepting() {
+  stopping_ = true;
+  asio::post(ioc_, [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
+}
+
+asio::awaitable<void> http_server::accept_loop() {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), use_tuple);
+    if (ec) {
+      if (stopping_ || ec == asio::error::operation_aborted) {
+        break;
+      }
+      spdlog::get("http")->warn("accept failed error=\"{}\"", ec.message());
+      continue;
+    }
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> http_server::session(tcp::socket socket) {
+  auto log = spdlog::get("http");
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  const std::string peer = ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(max_header_bytes);
+    parser.body_limit(options_.max_body_bytes);
+    stream.expires_after(options_.idle_timeout);
+    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    if (!hec && parser.get()[http::field::expect] == "100-continue") {
+      http::response<http::empty_body> cont{http::status::continue_, 11};
+      co_await http::async_write(stream, cont, use_tuple);
+    }
+    beast::error_code rec = hec;
+    if (!rec) {
+      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+      rec = bec;
+    }
+    if (rec == http::error::body_limit) {
+      auto res = error_response(http::status::payload_too_large, "body_too_large",
+                                "the body is larger than max_body_bytes (" +
+                                    std::to_string(options_.max_body_bytes) + " bytes)",
+                                false);
+      co_await http::async_write(stream, res, use_tuple);
+      break;
+    }
+    if (rec) {
+      if (rec != http::error::end_of_stream && rec != beast::error::timeout &&
+          rec != asio::error::connection_reset) {
+        auto res = error_response(http::status::bad_request, "bad_request",
+                                  "the request is not valid HTTP/1.1: " + rec.message(), false);
+        co_await http::async_write(stream, res, use_tuple);
+      }
+      break;
+    }
+
+    ++in_flight_;
+    http::request<http::string_body> req = parser.release();
+    response res = co_await handle(req, peer);
+    res.keep_alive(req.keep_alive() && !stopping_);
+    auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+    --in_flight_;
+    if (wec || !res.keep_alive()) {
+      break;
+    }
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<response> http_server::handle(const http::request<http::string_body>& req,
+                                              const std::string& peer) {
+  const bool keep = req.keep_alive();
+  std::string_view path = req.target();
+  path = path.substr(0, path.find('?'));
+
+  if (path == "/healthz") {
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+      auto res = error_response(http::status::method_not_allowed, "method_not_allowed", "use GET", keep);
+      res.set(http::field::allow, "GET, HEAD");
+      co_return res;
+    }
+    co_return json_response(http::status::ok, json::object{{"status", "ok"}}, keep);
+  }
+
+  constexpr std::string_view hooks = "/hooks/";
+  if (!path.starts_with(hooks)) {
+    co_return error_response(http::status::not_found, "not_found", "no such path; webhooks go to /hooks/<source>",
+                             keep);
+  }
+  const std::string_view name = path.substr(hooks.size());
+  if (req.method() != http::verb::post) {
+    auto res = error_response(http::status::method_not_allowed, "method_not_allowed", "webhooks must be POSTed",
+                              keep);
+    res.set(http::field::allow, "POST");
+    co_return res;
+  }
+  auto it = sources_.find(name);
+  if (it == sources_.end()) {
+    co_return error_response(http::status::not_found, "unknown_source",
+                             "no source named '" + std::string{name} + "' is configured", keep);
+  }
+
+  auto log = spdlog::get("http");
+  const core::inbound_request in = to_inbound(req, peer);
+  const auto now = core::now_utc();
+  if (auto bad = it->second->verify(in, now)) {
+    log->warn("webhook refused source={} peer={} status=401 error={}", name, peer, bad->code);
+    co_return error_response(http::status::unauthorized, bad->code, bad->message, keep);
+  }
+  auto parsed = it->second->parse(in, now);
+  if (!parsed) {
+    const auto& err = parsed.failure();
+    log->info("webhook refused source={} peer={} status={} error={}", name, peer,
+              static_cast<int>(status_of(err.kind)), err.code);
+    co_return error_response(status_of(err.kind), err.code, err.message, keep);
+  }
+  std::vector<core::event> events = std::move(parsed.value());
+  for (auto& e : events) {
+    e.source = std::string{name};
+    e.received_at = now;
+  }
+  const std::size_t count = events.size();
+  auto committed = co_await async_submit(writer_, std::move(events), asio::use_awaitable);
+  if (!committed) {
+    auto res = error_response(http::status::service_unavailable, committed.failure().code,
+                              committed.failure().message, keep);
+    res.set(http::field::retry_after, "5");
+    co_return res;
+  }
+  const auto inserted = static_cast<std::int64_t>(
+      std::count(committed->begin(), committed->end(), core::append_status::inserted));
+  log->debug("webhook accepted source={} peer={} events={} new={}", name, peer, count, inserted);
+  if (inserted == 0) {
+    co_return json_response(http::status::ok, json::object{{"status", "duplicate"}}, keep);
+  }
+  json::object body{{"status", "accepted"}, {"events", inserted}};
+  if (static_cast<std::size_t>(inserted) < count) {
+    body["duplicates"] = static_cast<std::int64_t>(count) - inserted;
+  }
+  co_return json_response(http::status::accepted, body, keep);
+}
+
+}  // namespace leadsync::daemon

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "config/config.hpp"
+#include "core/adapter.hpp"
+#include "daemon/writer.hpp"
+
+namespace leadsync::daemon {
+
+using source_table = std::map<std::string, std::unique_ptr<core::source_adapter>, std::less<>>;
+
+// The webhook listener: HTTP/1.1 with keep-alive on the io_context's
+// threads. Routes POST /hooks/<source> through the source's adapter (verify,
+// parse) to the writer, and answers only after the events are committed;
+// GET /healthz answers while the process is alive. Errors are JSON objects
+// {"error": code, "message": text} with the matching status.
+class http_server {
+ public:
+  http_server(boost::asio::io_context& ioc, const config::server_config& options, source_table sources, writer& w);
+
+  // Binds and starts accepting; throws boost::system::system_error when the
+  // address cannot be bound.
+  void start();
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+  // Stops accepting; requests in flight still get their answers, and
+  // keep-alive connections close after their current request.
+  void stop_accepting();
+  // Requests read but not yet answered.
+  int in_flight() const { return in_flight_.load(); }
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<boost::beast::http::response<boost::beast::http::string_body>> handle(
+      const boost::beast::http::request<boost::beast::http::string_body>& req, const std::string& peer);
+
+  boost::asio::io_context& ioc_;
+  config::server_config options_;
+  source_table sources_;
+  writer& writer_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> in_flight_{0};
+};
+
+}  // namespace leadsync::daemon

@@ -1,0 +1,120 @@
+#include "daemon/writer.hpp"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "core/processor.hpp"
+
+namespace leadsync::daemon {
+namespace {
+
+constexpr std::size_t process_batch = 256;
+constexpr auto retry_pause = std::chrono::seconds{1};
+
+}  // namespace
+
+writer::writer(core::sqlite_options db, const core::lead_definition& definition, std::vector<std::string> connectors,
+               std::function<void()> on_outbox_changed)
+    : db_options_(std::move(db)),
+      definition_(definition),
+      connectors_(std::move(connectors)),
+      on_outbox_changed_(std::move(on_outbox_changed)) {}
+
+writer::~writer() { stop(); }
+
+void writer::start() {
+  store_ = core::open_sqlite_store(db_options_);
+  thread_ = std::thread([this] { run(); });
+}
+
+void writer::submit(std::vector<core::event> events, completion done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({std::move(events), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+void writer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void writer::run() {
+  bool backlog = true;  // events may be waiting from before a restart
+  for (;;) {
+    std::vector<pending> batch;
+    bool stopping = false;
+    {
+      std::unique_lock lock(mutex_);
+      if (queue_.empty() && !backlog && !stopping_) {
+        // A timed-out wait retries processing that failed before.
+        backlog = !wake_.wait_for(lock, retry_pause, [this] { return !queue_.empty() || stopping_; });
+      }
+      batch.swap(queue_);
+      stopping = stopping_;
+    }
+    if (!batch.empty()) {
+      commit(batch);
+      backlog = true;
+    }
+    // Ingest comes first: process one batch, then look at the queue again.
+    if (backlog) {
+      backlog = process_some();
+    }
+    if (stopping && batch.empty() && !backlog) {
+      return;
+    }
+  }
+}
+
+void writer::commit(std::vector<pending>& batch) {
+  std::vector<core::event> all;
+  for (auto& p : batch) {
+    std::move(p.events.begin(), p.events.end(), std::back_inserter(all));
+  }
+  try {
+    const std::vector<core::append_status> statuses = store_->append_events(all);
+    std::size_t at = 0;
+    for (auto& p : batch) {
+      const std::size_t n = p.events.size();
+      std::vector<core::append_status> mine(statuses.begin() + static_cast<std::ptrdiff_t>(at),
+                                            statuses.begin() + static_cast<std::ptrdiff_t>(at + n));
+      at += n;
+      p.done(std::move(mine));
+    }
+  } catch (const core::store_error& e) {
+    spdlog::get("writer")->error("event commit failed events={} error=\"{}\"", all.size(), e.what());
+    for (auto& p : batch) {
+      p.done(core::error{core::error_kind::internal, "storage_unavailable",
+                         "the event could not be stored; retry later"});
+    }
+  }
+}
+
+// Returns true when more events may be waiting.
+bool writer::process_some() {
+  try {
+    core::processor proc(*store_, definition_, connectors_);
+    const std::size_t n = proc.run(process_batch);
+    if (proc.totals().transitions > 0) {
+      on_outbox_changed_();
+    }
+    if (n > 0) {
+      spdlog::get("writer")->debug("processed events={} transitions={}", n, proc.totals().transitions);
+    }
+    return n == process_batch;
+  } catch (const core::store_error& e) {
+    spdlog::get("writer")->error("processing failed, retrying in 1s error=\"{}\"", e.what());
+    return false;
+  }
+}
+
+}  // namespace leadsync::daemon

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/definition.hpp"
+#include "core/event.hpp"
+#include "core/result.hpp"
+#include "core/sqlite/sqlite_store.hpp"
+#include "core/store.hpp"
+
+namespace leadsync::daemon {
+
+// The one thread that writes events and lead state. Requests hand it their
+// events with submit(); it appends everything pending in one transaction
+// (group commit) and only then calls each completion, so a webhook is
+// acknowledged only once its event is durable. Between commits it runs the
+// processor over the event log and tells delivery when the outbox changed.
+class writer {
+ public:
+  using append_result = core::result<std::vector<core::append_status>>;
+  // Called on the writer thread; must not block.
+  using completion = std::function<void(append_result)>;
+
+  writer(core::sqlite_options db, const core::lead_definition& definition, std::vector<std::string> connectors,
+         std::function<void()> on_outbox_changed);
+  ~writer();
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  // Opens the database (throws core::store_error) and starts the thread.
+  void start();
+  // Thread-safe. `done` gets one status per event, or an error if the commit failed.
+  void submit(std::vector<core::event> events, completion done);
+  // Commits what was submitted, processes what is logged, and joins.
+  void stop();
+
+ private:
+  struct pending {
+    std::vector<core::event> events;
+    completion done;
+  };
+
+  void run();
+  void commit(std::vector<pending>& batch);
+  bool process_some();
+
+  core::sqlite_options db_options_;
+  const core::lead_definition& definition_;
+  std::vector<std::string> connectors_;
+  std::function<void()> on_outbox_changed_;
+  std::unique_ptr<core::store> store_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace leadsync::daemon

@@ -1,0 +1,179 @@
+// [sources.<name>] and [connectors.<name>], checked against the fake registry.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "tests/unit/config/test_registry.hpp"
+
+namespace leadsync::config {
+namespace {
+
+using testing::load;
+using testing::messages;
+using lines = std::vector<std::string>;
+
+TEST(ConfigAdapters, ReadsEveryOptionType) {
+  const load_result r = load(R"(
+[sources.signup-form_2]
+format = "form"
+secret = "s3cret"
+tolerance_seconds = 300
+strict = true
+allowed_ips = ["10.0.0.1", "10.0.0.2"]
+map = { email = "/email" }
+
+[connectors.crm]
+type = "http"
+url = "https://crm.example/hook"
+headers = { Authorization = "Bearer x" }
+batch_size = 10
+)");
+  ASSERT_TRUE(r.value) << messages(r).front();
+  ASSERT_EQ(r.value->sources.size(), 1U);
+  const source_config& s = r.value->sources[0];
+  EXPECT_EQ(s.name, "signup-form_2");
+  EXPECT_EQ(s.format, "form");
+  EXPECT_EQ(s.where.file, "t.toml");
+  EXPECT_EQ(s.where.line, 2);
+  EXPECT_EQ(s.options.string_or("secret", ""), "s3cret");
+  EXPECT_EQ(s.options.integer_or("tolerance_seconds", 0), 300);
+  EXPECT_TRUE(s.options.boolean_or("strict", false));
+  EXPECT_EQ(s.options.list_or_empty("allowed_ips"),
+            (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
+  EXPECT_EQ(s.options.map_or_empty("map"), (core::string_map{{"email", "/email"}}));
+
+  ASSERT_EQ(r.value->connectors.size(), 1U);
+  const connector_config& c = r.value->connectors[0];
+  EXPECT_EQ(c.name, "crm");
+  EXPECT_EQ(c.type, "http");
+  EXPECT_EQ(c.where.line, 10);
+  EXPECT_EQ(c.options.string_or("url", ""), "https://crm.example/hook");
+  EXPECT_EQ(c.options.map_or_empty("headers"), (core::string_map{{"Authorization", "Bearer x"}}));
+  EXPECT_EQ(c.options.integer_or("batch_size", 0), 10);
+  EXPECT_FALSE(c.options.has("type"));
+}
+
+TEST(ConfigAdapters, KeepsTheOrderOfTheFile) {
+  const load_result r = load(
+      "[sources.zeta]\nformat = \"generic\"\n[sources.alpha]\nformat = \"generic\"\n"
+      "[connectors.b]\ntype = \"jsonl\"\npath = \"b\"\n[connectors.a]\ntype = \"jsonl\"\npath = "
+      "\"a\"\n");
+  ASSERT_TRUE(r.value);
+  ASSERT_EQ(r.value->sources.size(), 2U);
+  EXPECT_EQ(r.value->sources[0].name, "zeta");
+  EXPECT_EQ(r.value->sources[1].name, "alpha");
+  ASSERT_EQ(r.value->connectors.size(), 2U);
+  EXPECT_EQ(r.value->connectors[0].name, "b");
+  EXPECT_EQ(r.value->connectors[1].name, "a");
+}
+
+TEST(ConfigAdapters, WrongOptionTypes) {
+  EXPECT_EQ(messages(load(R"([sources.f]
+format = "form"
+secret = 42
+tolerance_seconds = "5"
+strict = "yes"
+allowed_ips = ["a", 2]
+map = { email = 1 }
+)")),
+            (lines{"t.toml:3:10: sources.f.secret: expected a string, got integer",
+                   "t.toml:4:21: sources.f.tolerance_seconds: expected an integer, got string",
+                   "t.toml:5:10: sources.f.strict: expected a boolean, got string",
+                   "t.toml:6:21: sources.f.allowed_ips[1]: expected a string, got integer",
+                   "t.toml:7:17: sources.f.map.email: expected a string, got integer"}));
+  EXPECT_EQ(
+      messages(load(
+          "[sources.f]\nformat = \"form\"\nsecret = \"x\"\nallowed_ips = \"a\"\nmap = \"/e\"\n")),
+      (lines{"t.toml:4:15: sources.f.allowed_ips: expected an array of strings, got string",
+             "t.toml:5:7: sources.f.map: expected a table of strings, got string"}));
+}
+
+TEST(ConfigAdapters, MissingRequiredOption) {
+  EXPECT_EQ(messages(load("[connectors.out]\ntype = \"jsonl\"\n")),
+            (lines{"t.toml:1:1: connectors.out: missing required option `path` (a string)"}));
+}
+
+TEST(ConfigAdapters, UnknownOrMissingFormat) {
+  EXPECT_EQ(
+      messages(load("[sources.web]\nformat = \"typeform\"\n")),
+      (lines{"t.toml:2:10: sources.web.format: unknown source format `typeform` (known formats: "
+             "form, generic)"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generc\"\nwhatever = 1\n")),
+            (lines{"t.toml:2:10: sources.web.format: unknown source format `generc`; did you mean "
+                   "`generic`? (known formats: form, generic)"}));
+  EXPECT_EQ(messages(load("[sources.web]\nmap = {}\n")),
+            (lines{"t.toml:1:1: sources.web: missing `format` (known formats: form, generic)"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = 3\n")),
+            (lines{"t.toml:2:10: sources.web.format: expected a string, got integer"}));
+  EXPECT_EQ(
+      messages(load("[connectors.crm]\ntype = \"salesforce\"\n")),
+      (lines{"t.toml:2:8: connectors.crm.type: unknown connector type `salesforce` (known types: "
+             "http, jsonl)"}));
+  const core::registry empty;
+  EXPECT_EQ(messages(load_string("[connectors.crm]\ntype = \"jsonl\"\n", "t.toml", empty)),
+            (lines{"t.toml:2:8: connectors.crm.type: unknown connector type `jsonl` (no connector "
+                   "types are registered)"}));
+}
+
+TEST(ConfigAdapters, UnknownOption) {
+  EXPECT_EQ(
+      messages(load("[sources.web]\nformat = \"generic\"\nmaps = {}\nextra = 1\n")),
+      (lines{"t.toml:3:1: sources.web.maps: unknown key for source format `generic`; did you "
+             "mean `map`?",
+             "t.toml:4:1: sources.web.extra: unknown key for source format `generic` (known keys: "
+             "format, map, defaults, attributes)"}));
+}
+
+TEST(ConfigAdapters, SemanticErrorPointsAtTheSubKey) {
+  EXPECT_EQ(
+      messages(load(R"([sources.web]
+format = "generic"
+
+[sources.web.map]
+email = "/email"
+company = "company"
+)")),
+      (lines{"t.toml:6:1: sources.web.map.company: expected a JSON pointer starting with `/`, "
+             "got `company`"}));
+  EXPECT_EQ(
+      messages(load("[sources.f]\nformat = \"form\"\nsecret = \"x\"\ntolerance_seconds = 7200\n")),
+      (lines{"t.toml:4:1: sources.f.tolerance_seconds: must be at most 3600"}));
+}
+
+TEST(ConfigAdapters, SemanticErrorFallsBackToTheOptionThenTheTable) {
+  EXPECT_EQ(messages(load("[sources.f]\nformat = \"form\"\nsecret = \"x\"\nstrict = true\n"
+                          "map = { name = \"/name\" }\n")),
+            (lines{"t.toml:5:1: sources.f.map.email: strict mode needs a pointer for email"}));
+  EXPECT_EQ(messages(load("\n[sources.f]\nformat = \"form\"\nsecret = \"x\"\nstrict = true\n")),
+            (lines{"t.toml:2:1: sources.f.map.email: strict mode needs a pointer for email"}));
+}
+
+TEST(ConfigAdapters, AdapterThatThrowsBecomesADiagnostic) {
+  EXPECT_EQ(
+      messages(load("[connectors.hook]\ntype = \"http\"\nurl = \"throw\"\n")),
+      (lines{"t.toml:1:1: connectors.hook: connector type `http` rejected the options: boom"}));
+}
+
+TEST(ConfigAdapters, BadNames) {
+  EXPECT_EQ(
+      messages(load("[sources.\"web site\"]\nformat = \"generic\"\n")),
+      (lines{"t.toml:1:10: sources.\"web site\": invalid source name: use only lowercase letters, "
+             "digits, `_` and `-` (it is the <name> in /hooks/<name>)"}));
+  EXPECT_EQ(
+      messages(load("[connectors.Out]\ntype = \"jsonl\"\npath = \"x\"\n")),
+      (lines{"t.toml:1:13: connectors.Out: invalid connector name: use only lowercase letters, "
+             "digits, `_` and `-`"}));
+  // A bad name does not hide the adapter's own checks.
+  EXPECT_EQ(messages(load("[sources.Web]\nformat = \"generic\"\nmap = { email = \"email\" }\n")),
+            (lines{"t.toml:1:10: sources.Web: invalid source name: use only lowercase letters, "
+                   "digits, `_` and `-` (it is the <name> in /hooks/<name>)",
+                   "t.toml:3:9: sources.Web.map.email: expected a JSON pointer starting with `/`, "
+                   "got `email`"}));
+  EXPECT_EQ(messages(load("[sources]\nweb = \"generic\"\n")),
+            (lines{"t.toml:2:7: sources.web: expected a table, got string"}));
+}
+
+}  // namespace
+}  // namespace leadsync::config

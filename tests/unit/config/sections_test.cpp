@@ -1,0 +1,133 @@
+// The fixed sections: [server], [storage], [log], [delivery], [lead_definition].
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "tests/unit/config/test_registry.hpp"
+
+namespace leadsync::config {
+namespace {
+
+using testing::load;
+using testing::messages;
+using lines = std::vector<std::string>;
+
+TEST(ConfigSections, ReadsEveryServerKey) {
+  const load_result r = load(
+      "[server]\nlisten_address = \"0.0.0.0\"\nlisten_port = 65535\nio_threads = 64\n"
+      "max_body_bytes = 4096\nidle_timeout_seconds = 5\nshutdown_timeout_seconds = 0\n");
+  ASSERT_TRUE(r.value) << messages(r).front();
+  const server_config& s = r.value->server;
+  EXPECT_EQ(s.listen_address, "0.0.0.0");
+  EXPECT_EQ(s.listen_port, 65535);
+  EXPECT_EQ(s.io_threads, 64);
+  EXPECT_EQ(s.max_body_bytes, 4096U);
+  EXPECT_EQ(s.idle_timeout, std::chrono::seconds{5});
+  EXPECT_EQ(s.shutdown_timeout, std::chrono::seconds{0});
+}
+
+TEST(ConfigSections, UnknownKeySuggestsTheNearestKnownOne) {
+  EXPECT_EQ(messages(load("[server]\nlisten_prot = 80\n")),
+            (lines{"t.toml:2:1: server.listen_prot: unknown key; did you mean `listen_port`?"}));
+  EXPECT_EQ(messages(load("[storage]\nPath = \"x.db\"\n")),
+            (lines{"t.toml:2:1: storage.Path: unknown key; did you mean `path`?"}));
+  EXPECT_EQ(messages(load("[delivery]\nretries = 3\n")),
+            (lines{"t.toml:2:1: delivery.retries: unknown key (known keys: retry_initial_ms, "
+                   "retry_max_ms, poll_interval_ms)"}));
+}
+
+TEST(ConfigSections, WrongTypeSaysWhatIsExpected) {
+  EXPECT_EQ(
+      messages(load("[server]\nlisten_port = \"8080\"\n")),
+      (lines{"t.toml:2:15: server.listen_port: expected an integer from 0 to 65535, got string"}));
+  EXPECT_EQ(messages(load("[server]\nlisten_address = 127\n")),
+            (lines{"t.toml:2:18: server.listen_address: expected a string, got integer"}));
+  EXPECT_EQ(
+      messages(load("[server]\nidle_timeout_seconds = 1.5\n")),
+      (lines{"t.toml:2:24: server.idle_timeout_seconds: expected an integer of at least 1, got "
+             "float"}));
+  EXPECT_EQ(messages(load("[log]\nlevel = [\"info\"]\n")),
+            (lines{"t.toml:2:9: log.level: expected a string, got array"}));
+}
+
+TEST(ConfigSections, OutOfRangeValues) {
+  EXPECT_EQ(
+      messages(load("[server]\nlisten_port = 70000\n")),
+      (lines{"t.toml:2:15: server.listen_port: expected an integer from 0 to 65535, got 70000"}));
+  EXPECT_EQ(
+      messages(load("[server]\nlisten_port = -1\nio_threads = 0\nmax_body_bytes = 0\n"
+                    "idle_timeout_seconds = 0\nshutdown_timeout_seconds = -1\n")),
+      (lines{"t.toml:2:15: server.listen_port: expected an integer from 0 to 65535, got -1",
+             "t.toml:3:14: server.io_threads: expected an integer from 1 to 64, got 0",
+             "t.toml:4:18: server.max_body_bytes: expected an integer of at least 1, got 0",
+             "t.toml:5:24: server.idle_timeout_seconds: expected an integer of at least 1, got 0",
+             "t.toml:6:28: server.shutdown_timeout_seconds: expected an integer of at least 0, "
+             "got -1"}));
+}
+
+TEST(ConfigSections, StoragePathMustNotBeEmpty) {
+  EXPECT_EQ(messages(load("[storage]\npath = \"\"\n")),
+            (lines{"t.toml:2:8: storage.path: expected a non-empty path, got an empty string"}));
+  const load_result r = load("[storage]\npath = \"/var/lib/leadsync/db\"\n");
+  ASSERT_TRUE(r.value);
+  EXPECT_EQ(r.value->storage.path, "/var/lib/leadsync/db");
+}
+
+TEST(ConfigSections, LogLevel) {
+  for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    const load_result r = load(std::string{"[log]\nlevel = \""} + level + "\"\n");
+    ASSERT_TRUE(r.value) << level;
+    EXPECT_EQ(r.value->log.level, level);
+  }
+  EXPECT_EQ(messages(load("[log]\nlevel = \"INFO\"\n")),
+            (lines{"t.toml:2:9: log.level: unknown level `INFO`; did you mean `info`?"}));
+  EXPECT_EQ(messages(load("[log]\nlevel = \"loud\\u0007\"\n")),
+            (lines{"t.toml:2:9: log.level: unknown level `loud\\x07` (known levels: trace, debug, "
+                   "info, warn, error, critical, off)"}));
+}
+
+TEST(ConfigSections, DeliveryBackoffBounds) {
+  const load_result ok =
+      load("[delivery]\nretry_initial_ms = 50\nretry_max_ms = 50\npoll_interval_ms = 5\n");
+  ASSERT_TRUE(ok.value);
+  EXPECT_EQ(ok.value->delivery.retry_initial, std::chrono::milliseconds{50});
+  EXPECT_EQ(ok.value->delivery.retry_max, std::chrono::milliseconds{50});
+  EXPECT_EQ(ok.value->delivery.poll_interval, std::chrono::milliseconds{5});
+
+  EXPECT_EQ(messages(load("[delivery]\nretry_initial_ms = 2000\nretry_max_ms = 1000\n")),
+            (lines{"t.toml:3:16: delivery.retry_max_ms: expected an integer of at least "
+                   "retry_initial_ms (2000), got 1000"}));
+  EXPECT_EQ(messages(load("[delivery]\nretry_initial_ms = 400000\n")),
+            (lines{"t.toml:2:20: delivery.retry_initial_ms: expected an integer of at most "
+                   "retry_max_ms (300000, the default), got 400000"}));
+  // A value that is already wrong is not compared as well.
+  EXPECT_EQ(
+      messages(load("[delivery]\nretry_initial_ms = 0\nretry_max_ms = 1\npoll_interval_ms = 0\n")),
+      (lines{"t.toml:2:20: delivery.retry_initial_ms: expected an integer of at least 1, got 0",
+             "t.toml:4:20: delivery.poll_interval_ms: expected an integer of at least 1, got 0"}));
+}
+
+TEST(ConfigSections, LeadDefinition) {
+  const load_result r =
+      load("[lead_definition]\nmql_score = -5\npoints = { unsubscribe = -30, demo = 50 }\n");
+  ASSERT_TRUE(r.value);
+  EXPECT_EQ(r.value->definition.mql_score, -5);
+  EXPECT_EQ(r.value->definition.points,
+            (std::map<std::string, std::int64_t, std::less<>>{{"demo", 50}, {"unsubscribe", -30}}));
+
+  EXPECT_EQ(
+      messages(load("[lead_definition]\nmql_score = \"50\"\nthreshold = 3\n"
+                    "[lead_definition.points]\nform_submit = \"ten\"\nchat.started = 5\n")),
+      (lines{"t.toml:2:13: lead_definition.mql_score: expected an integer, got string",
+             "t.toml:3:1: lead_definition.threshold: unknown key (known keys: mql_score, points)",
+             "t.toml:5:15: lead_definition.points.form_submit: expected an integer, got string",
+             "t.toml:6:1: lead_definition.points.chat: expected an integer, got table"}));
+  EXPECT_EQ(messages(load("[lead_definition]\npoints = 10\n")),
+            (lines{"t.toml:2:10: lead_definition.points: expected a table, got integer"}));
+}
+
+}  // namespace
+}  // namespace leadsync::config

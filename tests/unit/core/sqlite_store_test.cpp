@@ -1,0 +1,209 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "core/sqlite/sqlite_db.hpp"
+#include "core/sqlite/sqlite_store.hpp"
+#include "temp_db.hpp"
+
+namespace leadsync::core {
+namespace {
+
+event make_event(std::string id, std::string email, std::string kind = "form_submit") {
+  event e;
+  e.source = "website";
+  e.source_event_id = std::move(id);
+  e.email = std::move(email);
+  e.kind = std::move(kind);
+  e.received_at = from_millis(1'000);
+  e.occurred_at = from_millis(1'000);
+  return e;
+}
+
+// Stores a lead and one outbox update for it, as the processor would.
+void put_update(store& db, const std::string& email, const std::string& connector, std::int64_t version,
+                const std::string& stage) {
+  processing_batch b;
+  lead l;
+  l.email = email;
+  l.stage = stage;
+  l.version = version;
+  b.leads.push_back(l);
+  stage_update u;
+  u.connector = connector;
+  u.email = email;
+  u.version = version;
+  u.stage = stage;
+  u.changed_at = from_millis(5'000);
+  b.updates.push_back(u);
+  db.commit_processing(b);
+}
+
+TEST(SqliteStore, NewDatabaseIsMigratedToTheLatestVersion) {
+  temp_db tmp;
+  { auto db = open_sqlite_store({tmp.path(), false}); }
+  sqlite::database raw(tmp.path(), false);
+  EXPECT_EQ(sqlite::schema_version(raw), sqlite::latest_schema_version());
+  EXPECT_GE(sqlite::latest_schema_version(), 1);
+}
+
+TEST(SqliteStore, ReopeningKeepsDataAndDoesNotMigrateTwice) {
+  temp_db tmp;
+  {
+    auto db = open_sqlite_store({tmp.path(), false});
+    const std::vector<event> evs{make_event("a", "ada@example.com")};
+    db->append_events(evs);
+  }
+  auto db = open_sqlite_store({tmp.path(), false});
+  EXPECT_EQ(db->unprocessed_events(10).size(), 1u);
+  sqlite::database raw(tmp.path(), false);
+  sqlite::statement rows(raw.handle(), "SELECT count(*) FROM schema_version");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.column_int(0), sqlite::latest_schema_version());
+}
+
+TEST(SqliteStore, RefusesADatabaseFromANewerVersion) {
+  temp_db tmp;
+  { auto db = open_sqlite_store({tmp.path(), false}); }
+  {
+    sqlite::database raw(tmp.path(), false);
+    raw.exec("INSERT INTO schema_version (version) VALUES (999)");
+  }
+  try {
+    open_sqlite_store({tmp.path(), false});
+    FAIL() << "opened a database from the future";
+  } catch (const store_error& e) {
+    EXPECT_NE(std::string{e.what()}.find("schema version 999 is newer"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SqliteStore, UsesWalJournal) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  sqlite::database raw(tmp.path(), false);
+  sqlite::statement mode(raw.handle(), "PRAGMA journal_mode");
+  ASSERT_TRUE(mode.step());
+  EXPECT_EQ(mode.column_text(0), "wal");
+}
+
+TEST(SqliteStore, DuplicateSourceAndEventIdChangesNothing) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  const std::vector<event> first{make_event("s-1", "ada@example.com")};
+  EXPECT_EQ(db->append_events(first), std::vector{append_status::inserted});
+
+  std::vector<event> again{make_event("s-1", "someone-else@example.com", "demo_request")};
+  EXPECT_EQ(db->append_events(again), std::vector{append_status::duplicate});
+
+  const auto logged = db->unprocessed_events(10);
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(logged[0].data.email, "ada@example.com");
+  EXPECT_EQ(logged[0].data.kind, "form_submit");
+}
+
+TEST(SqliteStore, SameEventIdFromAnotherSourceIsNew) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  event a = make_event("s-1", "ada@example.com");
+  event b = a;
+  b.source = "chat";
+  const std::vector<event> both{a, b};
+  EXPECT_EQ(db->append_events(both), (std::vector{append_status::inserted, append_status::inserted}));
+}
+
+TEST(SqliteStore, DuplicatesWithinOneBatchAreCaught) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  const std::vector<event> batch{make_event("x", "a@b.c"), make_event("x", "a@b.c"), make_event("y", "a@b.c")};
+  EXPECT_EQ(db->append_events(batch),
+            (std::vector{append_status::inserted, append_status::duplicate, append_status::inserted}));
+}
+
+TEST(SqliteStore, ProcessedEventsAreNotReturnedAgain) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  const std::vector<event> evs{make_event("1", "a@b.c"), make_event("2", "a@b.c"), make_event("3", "a@b.c")};
+  db->append_events(evs);
+  auto first = db->unprocessed_events(2);
+  ASSERT_EQ(first.size(), 2u);
+  processing_batch b;
+  b.processed_event_seqs = {first[0].seq, first[1].seq};
+  db->commit_processing(b);
+  auto rest = db->unprocessed_events(10);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].data.source_event_id, "3");
+}
+
+TEST(SqliteStore, OutboxKeepsOnlyTheLatestVersionPerConnectorAndLead) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  put_update(*db, "ada@example.com", "crm", 1, "engaged");
+  put_update(*db, "ada@example.com", "crm", 2, "mql");
+  put_update(*db, "ada@example.com", "crm", 1, "engaged");  // stale: must not win
+  EXPECT_EQ(db->outbox_depth("crm"), 1u);
+  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].stage, "mql");
+  EXPECT_EQ(due[0].version, 2);
+  EXPECT_EQ(due[0].email, "ada@example.com");
+}
+
+TEST(SqliteStore, DeliveredOldVersionDoesNotRemoveANewerOne) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  put_update(*db, "ada@example.com", "crm", 1, "engaged");
+  auto in_flight = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(in_flight.size(), 1u);
+  put_update(*db, "ada@example.com", "crm", 2, "mql");  // arrives while v1 is being sent
+  db->mark_delivered(in_flight);
+  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].stage, "mql");
+
+  db->mark_delivered(due);
+  EXPECT_EQ(db->outbox_depth("crm"), 0u);
+}
+
+TEST(SqliteStore, RescheduledUpdatesAreDueOnlyLater) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  put_update(*db, "ada@example.com", "crm", 1, "engaged");
+  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(due.size(), 1u);
+  const auto later = now_utc() + std::chrono::hours{1};
+  db->reschedule(due[0], later, "HTTP 503");
+  EXPECT_TRUE(db->due_updates("crm", now_utc(), 10).empty());
+  ASSERT_TRUE(db->next_due("crm").has_value());
+  EXPECT_EQ(*db->next_due("crm"), later);
+  auto retried = db->due_updates("crm", later, 10);
+  ASSERT_EQ(retried.size(), 1u);
+  EXPECT_EQ(retried[0].attempts, 1);
+}
+
+TEST(SqliteStore, ConnectorsHaveSeparateOutboxes) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  put_update(*db, "ada@example.com", "crm", 1, "engaged");
+  put_update(*db, "bob@example.com", "log", 1, "engaged");
+  EXPECT_EQ(db->outbox_depth("crm"), 1u);
+  EXPECT_EQ(db->outbox_depth("log"), 1u);
+  EXPECT_EQ(db->due_updates("crm", from_millis(INT64_C(1) << 50), 10).at(0).email, "ada@example.com");
+  EXPECT_FALSE(db->next_due("other").has_value());
+}
+
+TEST(SqliteStore, DeadLetterKeepsTheMessage) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  put_update(*db, "ada@example.com", "crm", 1, "engaged");
+  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(due.size(), 1u);
+  db->move_to_dead_letters(due[0], "INVALID_FIELD: Stage__c", from_millis(9'000));
+  EXPECT_EQ(db->outbox_depth("crm"), 0u);
+  auto dl = db->dead_letters(10);
+  ASSERT_EQ(dl.size(), 1u);
+  EXPECT_EQ(dl[0].message, "INVALID_FIELD: Stage__c");
+  EXPECT_EQ(dl[0].update.email, "ada@example.com");
+  EXPECT_EQ(dl[0].update.stage, "engaged");
+}
+
+}  // namespace
+}  // namespace leadsync::core
