@@ -5,6 +5,7 @@
 // pointed back at the line of the option (or the key below it) they name.
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <utility>
 
 #include "config/checker.hpp"
@@ -19,10 +20,11 @@ struct section_names {
   std::string_view selector;       // "format"
   std::string_view selector_noun;  // "source format"
   std::string_view name_hint;      // why the name is restricted
+  std::string_view nested_key = {};  // a sub-table read by its own factory ("signature")
 };
 
 constexpr section_names source_names{"sources", "source", "format", "source format",
-                                     " (it is the <name> in /hooks/<name>)"};
+                                     " (it is the <name> in /hooks/<name>)", "signature"};
 constexpr section_names connector_names{"connectors", "connector", "type", "connector type", ""};
 
 // One adapter table, read: what the config keeps of it.
@@ -31,7 +33,11 @@ struct adapter_entry {
   std::string selector;
   core::option_values options;
   location where;
+  std::vector<adapter_entry> nested;  // at most one: the names.nested_key sub-table
 };
+
+// Reads the names.nested_key sub-table of an adapter table into entry.nested.
+using nested_reader = std::function<void(const toml::table& table, const std::string& path, adapter_entry& entry)>;
 
 bool valid_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
@@ -127,6 +133,9 @@ core::option_values read_options(const toml::table& table, const std::string& pa
                                  const std::vector<core::option_spec>& specs,
                                  const toml::source_region& table_at, checker& check) {
   std::vector<std::string_view> known_keys{names.selector};
+  if (!names.nested_key.empty()) {
+    known_keys.push_back(names.nested_key);
+  }
   for (const core::option_spec& spec : specs) {
     known_keys.push_back(spec.name);
   }
@@ -135,7 +144,8 @@ core::option_values read_options(const toml::table& table, const std::string& pa
 
   core::option_values values;
   for (auto&& [option_key, value] : table) {
-    if (option_key.str() == names.selector) {
+    if (option_key.str() == names.selector ||
+        (!names.nested_key.empty() && option_key.str() == names.nested_key)) {
       continue;
     }
     const std::string option_path = join_key(path, option_key.str());
@@ -163,7 +173,8 @@ template <typename Factory, typename Lookup>
 std::optional<adapter_entry> read_adapter(const toml::key& key, const toml::node& node,
                                           const section_names& names,
                                           const std::vector<std::string>& known_selectors,
-                                          Lookup lookup, checker& check) {
+                                          Lookup lookup, checker& check,
+                                          const nested_reader& read_nested = {}) {
   const std::string path = join_key(names.section, key.str());
   const bool name_ok = valid_name(key.str());
   if (!name_ok) {
@@ -203,9 +214,12 @@ std::optional<adapter_entry> read_adapter(const toml::key& key, const toml::node
     return std::nullopt;
   }
 
-  adapter_entry entry{std::string{key.str()}, *selector, {}, check.where(table_at)};
+  adapter_entry entry{std::string{key.str()}, *selector, {}, check.where(table_at), {}};
   const std::size_t before = check.count();
   entry.options = read_options(*table, path, names, *selector, factory->options(), table_at, check);
+  if (read_nested) {
+    read_nested(*table, path, entry);
+  }
   if (check.count() != before) {
     return std::nullopt;  // the factory only sees well-typed, complete options
   }
@@ -230,15 +244,19 @@ std::optional<adapter_entry> read_adapter(const toml::key& key, const toml::node
 template <typename Config, typename Factory, typename Lookup>
 void read_section(const toml::table& section, const section_names& names,
                   const std::vector<std::string>& known_selectors, Lookup lookup, checker& check,
-                  std::vector<Config>& out) {
+                  std::vector<Config>& out, const nested_reader& read_nested = {}) {
   for (auto&& [key, node] : section) {
-    if (auto entry = read_adapter<Factory>(key, node, names, known_selectors, lookup, check)) {
+    if (auto entry = read_adapter<Factory>(key, node, names, known_selectors, lookup, check, read_nested)) {
       Config c;
       c.name = std::move(entry->name);
       c.options = std::move(entry->options);
       c.where = std::move(entry->where);
       if constexpr (requires { c.format; }) {
         c.format = std::move(entry->selector);
+        if (!entry->nested.empty()) {
+          adapter_entry& sig = entry->nested.front();
+          c.signature = signature_config{std::move(sig.selector), std::move(sig.options), std::move(sig.where)};
+        }
       } else {
         c.type = std::move(entry->selector);
       }
@@ -255,9 +273,25 @@ void read_section(const toml::table& section, const section_names& names,
 
 void read_sources(const toml::table& table, const core::registry& adapters, checker& check,
                   std::vector<source_config>& out) {
+  // [sources.<name>.signature]: `scheme` picks a signature factory, the rest
+  // are its options, checked exactly like a source's.
+  const nested_reader read_signature = [&](const toml::table& source, const std::string& path,
+                                           adapter_entry& entry) {
+    const auto it = source.find("signature");
+    if (it == source.end()) {
+      return;
+    }
+    const section_names names{path, "signature", "scheme", "signature scheme", ""};
+    auto sig = read_adapter<core::signature_factory>(
+        it->first, it->second, names, adapters.signature_schemes(),
+        [&](std::string_view scheme) { return adapters.signature(scheme); }, check);
+    if (sig) {
+      entry.nested.push_back(std::move(*sig));
+    }
+  };
   read_section<source_config, core::source_factory>(
       table, source_names, adapters.source_formats(),
-      [&](std::string_view format) { return adapters.source(format); }, check, out);
+      [&](std::string_view format) { return adapters.source(format); }, check, out, read_signature);
 }
 
 void read_connectors(const toml::table& table, const core::registry& adapters, checker& check,

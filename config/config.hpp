@@ -52,10 +52,18 @@ struct definition_config {
   std::map<std::string, std::int64_t, std::less<>> points;  // event kind -> points
 };
 
+// [sources.<name>.signature]: how the sender proves itself.
+struct signature_config {
+  std::string scheme;  // a registered signature scheme
+  core::option_values options;
+  location where;
+};
+
 struct source_config {
   std::string name;    // the <source> in POST /hooks/<source>
   std::string format;  // a registered source format
   core::option_values options;
+  std::optional<signature_config> signature;  // none: the source accepts unsigned requests
   location where;
 };
 

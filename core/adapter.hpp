@@ -21,20 +21,32 @@ namespace leadsync::core {
 
 // ---- inbound ---------------------------------------------------------------
 
-// Verifies and parses webhooks of one configured source. Sans-I/O: pure
-// functions over the request bytes. Instances are immutable after creation
-// and called concurrently from several HTTP threads.
+// Parses webhooks of one configured source format into canonical events.
+// The sender is proven before parse() by the source's signature_verifier.
+// Sans-I/O: pure functions over the request bytes. Instances are immutable
+// after creation and called concurrently from several HTTP threads.
 class source_adapter {
  public:
   virtual ~source_adapter() = default;
-
-  // Proves the sender (signature, timestamp). An error here is a 401.
-  virtual std::optional<error> verify(const inbound_request& request, timestamp now) const = 0;
 
   // Maps the body into canonical events (usually one; a batch format gives
   // several). Errors are malformed (400), unmappable (422) or
   // unsupported_media (415). Sets source, received_at; the caller owns them.
   virtual result<std::vector<event>> parse(const inbound_request& request, timestamp now) const = 0;
+};
+
+// Proves who sent a webhook with one signature scheme (Stripe, Standard
+// Webhooks, HMAC over the body, a shared token ...). Chosen per source in
+// config, so sources and schemes combine freely. Sans-I/O, immutable after
+// creation, called concurrently. Secrets are compared in constant time and
+// never appear in an error. Several secrets may be active (key rotation): any
+// one of them verifies.
+class signature_verifier {
+ public:
+  virtual ~signature_verifier() = default;
+  // nullopt when the request is proven; else an unauthorized error saying
+  // what is missing or wrong (without revealing expected values).
+  virtual std::optional<error> verify(const inbound_request& request, timestamp now) const = 0;
 };
 
 // ---- outbound --------------------------------------------------------------
@@ -109,6 +121,17 @@ class source_factory {
   virtual const std::vector<option_spec>& options() const = 0;
   virtual build_result<source_adapter> create(std::string_view source_name,
                                               const option_values& values) const = 0;
+};
+
+// Declares a signature scheme's options and builds configured verifiers.
+class signature_factory {
+ public:
+  virtual ~signature_factory() = default;
+  virtual std::string_view scheme() const = 0;
+  virtual std::string_view description() const = 0;
+  virtual const std::vector<option_spec>& options() const = 0;
+  virtual build_result<signature_verifier> create(std::string_view source_name,
+                                                  const option_values& values) const = 0;
 };
 
 // Declares a CRM connector type's options and builds configured instances.

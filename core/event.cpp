@@ -32,6 +32,33 @@ using json_fields::get_int;
 using json_fields::get_string;
 using json_fields::put_if;
 
+namespace {
+
+void put_map(json::object& o, std::string_view key, const string_map& m) {
+  if (m.empty()) {
+    return;
+  }
+  json::object out;
+  for (const auto& [k, v] : m) {
+    out[k] = v;
+  }
+  o[key] = std::move(out);
+}
+
+string_map get_map(const json::object& o, std::string_view key) {
+  string_map out;
+  if (const auto* m = o.if_contains(key); m != nullptr && m->is_object()) {
+    for (const auto& kv : m->get_object()) {
+      if (kv.value().is_string()) {
+        out.emplace(std::string{kv.key()}, std::string{kv.value().get_string()});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string to_json(const event& e) {
   json::object o;
   o["source"] = e.source;
@@ -46,13 +73,9 @@ std::string to_json(const event& e) {
   put_if(o, "company", e.company);
   put_if(o, "title", e.title);
   put_if(o, "phone", e.phone);
-  if (!e.attributes.empty()) {
-    json::object attrs;
-    for (const auto& [k, v] : e.attributes) {
-      attrs[k] = v;
-    }
-    o["attributes"] = std::move(attrs);
-  }
+  put_map(o, "external_ids", e.external_ids);
+  put_map(o, "qualifiers", e.qualifiers);
+  put_map(o, "attributes", e.attributes);
   return json::serialize(o);
 }
 
@@ -76,13 +99,9 @@ result<event> event_from_json(std::string_view text) {
   e.company = get_string(o, "company");
   e.title = get_string(o, "title");
   e.phone = get_string(o, "phone");
-  if (const auto* attrs = o.if_contains("attributes"); attrs != nullptr && attrs->is_object()) {
-    for (const auto& kv : attrs->get_object()) {
-      if (kv.value().is_string()) {
-        e.attributes.emplace(std::string{kv.key()}, std::string{kv.value().get_string()});
-      }
-    }
-  }
+  e.external_ids = get_map(o, "external_ids");
+  e.qualifiers = get_map(o, "qualifiers");
+  e.attributes = get_map(o, "attributes");
   return e;
 }
 

@@ -11,10 +11,17 @@ namespace leadsync::core {
 
 // The canonical event every source format maps into. Sources fill what they
 // know; empty strings mean "not given".
+//
+// Kinds in use (sources may add their own; the lead definition scores kinds):
+//   form_submit, demo_request, content_download, webinar_attended   (forms)
+//   chat_started, chat_message, chat_qualified                      (live chat)
+//   product_signup, product_event, trial_started, trial_converted,
+//   subscription_canceled, identify                                 (product)
+//   crm_stage_changed                                               (CRM feedback)
 struct event {
   std::string source;           // configured source name (the <source> of /hooks/<source>)
   std::string source_event_id;  // the sender's idempotency key; unique per source
-  std::string kind;             // form_submit, chat_message, product_signup, ...
+  std::string kind;
   timestamp occurred_at{};      // when it happened at the sender (received_at if unknown)
   timestamp received_at{};      // when leadsyncd accepted it
 
@@ -29,7 +36,16 @@ struct event {
   std::string title;
   std::string phone;
 
-  // anything else the mapping names (form id, page, campaign, qualifiers ...)
+  // ids of this person in other systems: "hubspot_contact_id",
+  // "stripe_customer_id", "segment_user_id", "intercom_contact_id", ...
+  string_map external_ids;
+
+  // qualification answers (BANT/CHAMP), the raw material of CQLs:
+  // budget, authority, need, timeline, challenges, priority
+  string_map qualifiers;
+
+  // anything else worth keeping: form id, page, campaign, event name, plan,
+  // trial_end, for crm_stage_changed the new "stage" ...
   string_map attributes;
 };
 

@@ -24,6 +24,11 @@ class registry {
     crms_[key] = std::move(f);
   }
 
+  void add(std::unique_ptr<signature_factory> f) {
+    const std::string key{f->scheme()};
+    signatures_[key] = std::move(f);
+  }
+
   const source_factory* source(std::string_view format) const {
     auto it = sources_.find(format);
     return it == sources_.end() ? nullptr : it->second.get();
@@ -33,8 +38,14 @@ class registry {
     return it == crms_.end() ? nullptr : it->second.get();
   }
 
+  const signature_factory* signature(std::string_view scheme) const {
+    auto it = signatures_.find(scheme);
+    return it == signatures_.end() ? nullptr : it->second.get();
+  }
+
   std::vector<std::string> source_formats() const { return keys(sources_); }
   std::vector<std::string> crm_types() const { return keys(crms_); }
+  std::vector<std::string> signature_schemes() const { return keys(signatures_); }
 
  private:
   template <typename M>
@@ -48,6 +59,7 @@ class registry {
 
   std::map<std::string, std::unique_ptr<source_factory>, std::less<>> sources_;
   std::map<std::string, std::unique_ptr<crm_factory>, std::less<>> crms_;
+  std::map<std::string, std::unique_ptr<signature_factory>, std::less<>> signatures_;
 };
 
 }  // namespace leadsync::core

@@ -217,11 +217,13 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
   auto log = spdlog::get("http");
   const core::inbound_request in = to_inbound(req, peer);
   const auto now = core::now_utc();
-  if (auto bad = it->second->verify(in, now)) {
-    log->warn("webhook refused source={} peer={} status=401 error={}", name, peer, bad->code);
-    co_return error_response(http::status::unauthorized, bad->code, bad->message, keep);
+  if (const auto& sig = it->second.signature; sig != nullptr) {
+    if (auto bad = sig->verify(in, now)) {
+      log->warn("webhook refused source={} peer={} status=401 error={}", name, peer, bad->code);
+      co_return error_response(http::status::unauthorized, bad->code, bad->message, keep);
+    }
   }
-  auto parsed = it->second->parse(in, now);
+  auto parsed = it->second.parser->parse(in, now);
   if (!parsed) {
     const auto& err = parsed.failure();
     log->info("webhook refused source={} peer={} status={} error={}", name, peer,

@@ -17,11 +17,17 @@
 
 namespace leadsync::daemon {
 
-using source_table = std::map<std::string, std::unique_ptr<core::source_adapter>, std::less<>>;
+// A configured source: its format's parser and, when configured, the
+// signature scheme that proves the sender.
+struct source_route {
+  std::unique_ptr<core::source_adapter> parser;
+  std::unique_ptr<core::signature_verifier> signature;
+};
+using source_table = std::map<std::string, source_route, std::less<>>;
 
 // The webhook listener: HTTP/1.1 with keep-alive on the io_context's
-// threads. Routes POST /hooks/<source> through the source's adapter (verify,
-// parse) to the writer, and answers only after the events are committed;
+// threads. Routes POST /hooks/<source> through the source's signature
+// verifier (401) and parser (400/415/422) to the writer, and answers only after the events are committed;
 // GET /healthz answers while the process is alive. Errors are JSON objects
 // {"error": code, "message": text} with the matching status.
 class http_server {

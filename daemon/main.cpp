@@ -91,7 +91,11 @@ int run(const config::config& cfg, const core::registry& adapters) {
 
   daemon::source_table sources;
   for (const auto& s : cfg.sources) {
-    sources.emplace(s.name, adapters.source(s.format)->create(s.name, s.options).instance);
+    daemon::source_route route{adapters.source(s.format)->create(s.name, s.options).instance, nullptr};
+    if (s.signature) {
+      route.signature = adapters.signature(s.signature->scheme)->create(s.name, s.signature->options).instance;
+    }
+    sources.emplace(s.name, std::move(route));
   }
   std::vector<daemon::connector> connectors;
   std::vector<std::string> connector_names;

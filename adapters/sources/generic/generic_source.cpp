@@ -38,8 +38,6 @@ class generic_source final : public core::source_adapter {
   generic_source(std::string name, core::string_map map, core::string_map defaults, core::string_map attributes)
       : name_(std::move(name)), map_(std::move(map)), defaults_(std::move(defaults)), attributes_(std::move(attributes)) {}
 
-  std::optional<error> verify(const core::inbound_request&, core::timestamp) const override { return std::nullopt; }
-
   core::result<std::vector<core::event>> parse(const core::inbound_request& request,
                                                core::timestamp now) const override {
     if (auto bad = check_json_content_type(request)) {

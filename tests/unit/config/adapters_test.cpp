@@ -123,7 +123,50 @@ TEST(ConfigAdapters, UnknownOption) {
       (lines{"t.toml:3:1: sources.web.maps: unknown key for source format `generic`; did you "
              "mean `map`?",
              "t.toml:4:1: sources.web.extra: unknown key for source format `generic` (known keys: "
-             "format, map, defaults, attributes)"}));
+             "format, signature, map, defaults, attributes)"}));
+}
+
+TEST(ConfigAdapters, ReadsTheSignatureTableOfASource) {
+  const load_result r = load(R"(
+[sources.web]
+format = "generic"
+map = { email = "/email" }
+
+[sources.web.signature]
+scheme = "hmac"
+secrets = ["new", "old"]
+tolerance_seconds = 60
+
+[sources.open]
+format = "generic"
+)");
+  ASSERT_TRUE(r.value) << messages(r).front();
+  ASSERT_EQ(r.value->sources.size(), 2U);
+  const source_config& web = r.value->sources[0];
+  ASSERT_TRUE(web.signature.has_value());
+  EXPECT_EQ(web.signature->scheme, "hmac");
+  EXPECT_EQ(web.signature->options.list_or_empty("secrets"), (std::vector<std::string>{"new", "old"}));
+  EXPECT_EQ(web.signature->options.integer_or("tolerance_seconds", 0), 60);
+  EXPECT_EQ(web.signature->where.line, 6);
+  EXPECT_FALSE(web.options.has("signature"));
+  EXPECT_FALSE(r.value->sources[1].signature.has_value());
+}
+
+TEST(ConfigAdapters, SignatureTableErrorsAreLocated) {
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\n[sources.web.signature]\nscheme = \"hamc\"\n")),
+            (lines{"t.toml:4:10: sources.web.signature.scheme: unknown signature scheme `hamc`; did you mean "
+                   "`hmac`? (known schemes: hmac)"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\n[sources.web.signature]\nsecrets = []\n")),
+            (lines{"t.toml:3:1: sources.web.signature: missing `scheme` (known schemes: hmac)"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\n[sources.web.signature]\nscheme = \"hmac\"\n"
+                          "secrets = [\"\"]\nsecret = \"x\"\n")),
+            (lines{"t.toml:6:1: sources.web.signature.secret: unknown key for signature scheme `hmac`; did you "
+                   "mean `secrets`?"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\n[sources.web.signature]\nscheme = \"hmac\"\n"
+                          "secrets = [\"\"]\n")),
+            (lines{"t.toml:5:1: sources.web.signature.secrets: a secret must not be empty"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\nsignature = \"hmac\"\n")),
+            (lines{"t.toml:3:13: sources.web.signature: expected a table, got string"}));
 }
 
 TEST(ConfigAdapters, SemanticErrorPointsAtTheSubKey) {

@@ -10,9 +10,6 @@ namespace {
 
 class fake_source final : public core::source_adapter {
  public:
-  std::optional<core::error> verify(const core::inbound_request&, core::timestamp) const override {
-    return std::nullopt;
-  }
   core::result<std::vector<core::event>> parse(const core::inbound_request&,
                                                core::timestamp) const override {
     return std::vector<core::event>{};
@@ -96,6 +93,39 @@ class fake_crm_factory final : public core::crm_factory {
   std::vector<core::option_spec> options_;
 };
 
+class fake_verifier final : public core::signature_verifier {
+ public:
+  std::optional<core::error> verify(const core::inbound_request&, core::timestamp) const override {
+    return std::nullopt;
+  }
+};
+
+class fake_signature_factory final : public core::signature_factory {
+ public:
+  std::string_view scheme() const override { return "hmac"; }
+  std::string_view description() const override { return "fake signature"; }
+  const std::vector<core::option_spec>& options() const override {
+    static const std::vector<core::option_spec> specs{
+        {"secrets", core::option_type::string_list, true, ""},
+        {"tolerance_seconds", core::option_type::integer, false, ""}};
+    return specs;
+  }
+  core::build_result<core::signature_verifier> create(std::string_view,
+                                                      const core::option_values& values) const override {
+    core::build_result<core::signature_verifier> out;
+    out.errors = check_semantics(values);
+    for (const auto& secret : values.list_or_empty("secrets")) {
+      if (secret.empty()) {
+        out.errors.push_back({"secrets", "a secret must not be empty"});
+      }
+    }
+    if (out.errors.empty()) {
+      out.instance = std::make_unique<fake_verifier>();
+    }
+    return out;
+  }
+};
+
 }  // namespace
 
 core::registry make_registry() {
@@ -118,6 +148,7 @@ core::registry make_registry() {
       "http", std::vector<core::option_spec>{{"url", option_type::string, true, ""},
                                              {"headers", option_type::string_map, false, ""},
                                              {"batch_size", option_type::integer, false, ""}}));
+  r.add(std::make_unique<fake_signature_factory>());
   return r;
 }
 

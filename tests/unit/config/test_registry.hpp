@@ -16,6 +16,8 @@ namespace leadsync::config::testing {
 //                     strict (boolean), allowed_ips (string_list), map (string_map)
 //   crm "jsonl":      path (string, required)
 //   crm "http":       url (string, required), headers (string_map), batch_size (integer)
+//   signature "hmac": secrets (string_list, required), tolerance_seconds (integer);
+//                     an empty secret is an error (key "secrets")
 // Semantic checks in create(): every `map` value must start with '/'
 // (error key "map.<field>"); strict = true needs map.email (error key
 // "map.email" even when there is no map); tolerance_seconds must be at most

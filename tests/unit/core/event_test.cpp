@@ -34,6 +34,8 @@ TEST(EventJson, RoundTripsEveryField) {
   e.title = "CTO";
   e.phone = "+44 20";
   e.attributes = {{"form", "demo"}, {"page", "/pricing"}};
+  e.external_ids = {{"hubspot_contact_id", "501"}};
+  e.qualifiers = {{"budget", "50k"}, {"timeline", "Q1"}};
 
   auto back = event_from_json(to_json(e));
   ASSERT_TRUE(back.ok());
@@ -49,6 +51,8 @@ TEST(EventJson, RoundTripsEveryField) {
   EXPECT_EQ(back->title, "CTO");
   EXPECT_EQ(back->phone, "+44 20");
   EXPECT_EQ(back->attributes, e.attributes);
+  EXPECT_EQ(back->external_ids, e.external_ids);
+  EXPECT_EQ(back->qualifiers, e.qualifiers);
 }
 
 TEST(EventJson, CorruptTextIsAnError) {

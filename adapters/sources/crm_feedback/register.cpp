@@ -1,0 +1,7 @@
+#include "adapters/sources/families.hpp"
+
+namespace leadsync::adapters {
+
+void register_crm_feedback_sources(core::registry& /*r*/) {}
+
+}  // namespace leadsync::adapters
