@@ -6,7 +6,10 @@ CONFIG ?= config/leadsync.example.toml
 JOBS ?= $(shell nproc)
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test test-sanitize clean
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 15
+
+.PHONY: all deps build run test test-sanitize fuzz clean
 
 all: build
 
@@ -32,5 +35,11 @@ test-sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
 
+# Every fuzzer for FUZZ_SECONDS, seeded with the golden fixtures' bodies.
+fuzz: deps
+	CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DLEADSYNC_FUZZ=ON -DLEADSYNC_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_DIR) --target fuzzers -j $(JOBS)
+	scripts/run-fuzzers $(FUZZ_DIR) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

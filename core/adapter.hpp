@@ -30,7 +30,8 @@ class source_adapter {
   virtual ~source_adapter() = default;
 
   // Maps the body into canonical events (usually one; a batch format gives
-  // several). Errors are malformed (400), unmappable (422) or
+  // several; none for a well-formed delivery of something the source does
+  // not use, which the daemon acknowledges with 200 "ignored"). Errors are malformed (400), unmappable (422) or
   // unsupported_media (415). Sets source, received_at; the caller owns them.
   virtual result<std::vector<event>> parse(const inbound_request& request, timestamp now) const = 0;
 };

@@ -8,9 +8,22 @@ using json_fields::get_int;
 using json_fields::get_string;
 using json_fields::put_if;
 
+std::string lead_key(const event& e) {
+  std::string email = normalise_email(e.email);
+  if (!email.empty()) {
+    return email;
+  }
+  if (!e.anonymous_id.empty()) {
+    return "anon:" + e.source + ":" + e.anonymous_id;
+  }
+  return {};
+}
+
 std::string to_json(const lead& l) {
   json::object o;
-  o["email"] = l.email;
+  o["key"] = l.key;
+  put_if(o, "email", l.email);
+  put_if(o, "anonymous_id", l.anonymous_id);
   put_if(o, "first_name", l.first_name);
   put_if(o, "last_name", l.last_name);
   put_if(o, "company", l.company);
@@ -36,7 +49,9 @@ lead lead_from_json(std::string_view text) {
     return l;
   }
   const json::object& o = v.get_object();
+  l.key = get_string(o, "key");
   l.email = get_string(o, "email");
+  l.anonymous_id = get_string(o, "anonymous_id");
   l.first_name = get_string(o, "first_name");
   l.last_name = get_string(o, "last_name");
   l.company = get_string(o, "company");

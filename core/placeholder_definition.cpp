@@ -7,7 +7,7 @@
 namespace leadsync::core {
 namespace {
 
-constexpr std::array<std::string_view, 3> ladder{"identified", "engaged", "mql"};
+constexpr std::array<std::string_view, 4> ladder{"anonymous", "identified", "engaged", "mql"};
 
 int rank(std::string_view stage) {
   for (std::size_t i = 0; i < ladder.size(); ++i) {
@@ -30,6 +30,12 @@ evaluation placeholder_definition::evaluate(const lead& l, timestamp /*now*/) co
     if (auto it = points_.find(kind); it != points_.end()) {
       out.score += it->second * count;
     }
+  }
+  if (l.email.empty()) {
+    out.stage = "anonymous";
+    out.rule = "placeholder.anonymous";
+    out.reason = "no email known yet";
+    return out;
   }
   if (out.score >= mql_score_) {
     out.stage = "mql";

@@ -9,7 +9,8 @@
 namespace leadsync::core {
 
 // The minimal definition shipped until the real engine lands:
-// identified (score 0) -> engaged (score > 0) -> mql (score >= mql_score),
+// anonymous (no email) -> identified (score 0) -> engaged (score > 0) ->
+// mql (score >= mql_score),
 // where score sums the configured points of each event kind seen.
 // Never moves a lead backwards.
 class placeholder_definition final : public lead_definition {

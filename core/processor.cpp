@@ -9,6 +9,8 @@ namespace {
 
 // Copies what the event says about the person onto the lead; later events
 // win for non-empty fields.
+const std::vector<std::string> no_connectors;
+
 void fold(lead& l, const event& e) {
   auto take = [](std::string& field, const std::string& value) {
     if (!value.empty()) {
@@ -19,6 +21,7 @@ void fold(lead& l, const event& e) {
   take(l.last_name, e.last_name);
   take(l.company, e.company);
   take(l.title, e.title);
+  take(l.anonymous_id, e.anonymous_id);
   if (l.first_seen == timestamp{}) {
     l.first_seen = e.received_at;
   }
@@ -40,18 +43,19 @@ std::size_t processor::run(std::size_t limit) {
   }
 
   processing_batch batch;
-  std::map<std::string, lead, std::less<>> touched;  // leads changed in this batch, by email
+  std::map<std::string, lead, std::less<>> touched;  // leads changed in this batch, by key
   for (const stored_event& se : events) {
     batch.processed_event_seqs.push_back(se.seq);
-    const std::string email = normalise_email(se.data.email);
-    if (email.empty()) {
-      continue;
+    const std::string key = lead_key(se.data);
+    if (key.empty()) {
+      continue;  // names nobody: kept in the event log only
     }
-    auto it = touched.find(email);
+    auto it = touched.find(key);
     if (it == touched.end()) {
-      lead l = db_.find_lead(email).value_or(lead{});
-      l.email = email;
-      it = touched.emplace(email, std::move(l)).first;
+      lead l = db_.find_lead(key).value_or(lead{});
+      l.key = key;
+      l.email = normalise_email(se.data.email);
+      it = touched.emplace(key, std::move(l)).first;
     }
     lead& l = it->second;
     fold(l, se.data);
@@ -61,14 +65,17 @@ std::size_t processor::run(std::size_t limit) {
     if (ev.stage == l.stage) {
       continue;
     }
-    transition t{email, l.stage, ev.stage, ev.score, ev.rule, ev.reason, se.data.received_at, se.seq};
+    transition t{key, l.stage, ev.stage, ev.score, ev.rule, ev.reason, se.data.received_at, se.seq};
     l.stage = ev.stage;
     l.version += 1;
-    for (const std::string& connector : connectors_) {
+    // CRMs find people by email: an anonymous lead's stages stay here.
+    const std::vector<std::string>& targets = l.email.empty() ? no_connectors : connectors_;
+    for (const std::string& connector : targets) {
       stage_update u;
       u.connector = connector;
-      u.lead_id = l.id;  // 0 for a new lead; the store resolves by email
-      u.email = email;
+      u.lead_id = l.id;  // 0 for a new lead; the store resolves it by key
+      u.lead_key = key;
+      u.email = l.email;
       u.stage = ev.stage;
       u.previous_stage = t.from_stage;
       u.score = ev.score;
@@ -80,7 +87,7 @@ std::size_t processor::run(std::size_t limit) {
     }
     batch.transitions.push_back(std::move(t));
   }
-  for (auto& [email, l] : touched) {
+  for (auto& [key, l] : touched) {
     batch.leads.push_back(std::move(l));
   }
   db_.commit_processing(batch);

@@ -10,11 +10,13 @@
 namespace leadsync::core {
 
 // Turns logged events into lead state, one batch per run(): folds each event
-// into its lead (keyed by normalised email), evaluates the lead definition at
-// the event's receive time, and on a stage change records the transition and
+// into its lead (see lead_key(): the normalised email, else the source's
+// anonymous id), evaluates the lead definition at the event's receive time,
+// and on a stage change records the transition and, for leads with an email,
 // puts a stage update in every connector's outbox. Each batch is one
-// transaction, so a crash replays it whole. Events without an email are
-// marked processed and left for identity resolution (not in this version).
+// transaction, so a crash replays it whole. Events that name nobody stay in
+// the event log only. (Merging an anonymous lead into the known one is not
+// in this version.)
 // Single-threaded: one processor per database.
 class processor {
  public:

@@ -15,6 +15,7 @@ struct stage_update {
   std::int64_t version = 0;  // grows with every new state of the lead; stale deliveries never win
   std::string connector;
   std::int64_t lead_id = 0;
+  std::string lead_key;  // the lead's key, for the store; not sent to CRMs
   std::string email;
   std::string stage;
   std::string previous_stage;

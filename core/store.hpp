@@ -25,7 +25,7 @@ struct stored_event {
 
 // One stage change, with the rule and inputs that caused it ("why").
 struct transition {
-  std::string email;  // lead key (normalised)
+  std::string lead_key;
   std::string from_stage;
   std::string to_stage;
   std::int64_t score = 0;
@@ -36,9 +36,10 @@ struct transition {
 };
 
 // Everything one processor pass changes, written atomically: leads are
-// upserted by email, transitions appended, stage updates put in the outbox
+// upserted by key, transitions appended, stage updates put in the outbox
 // (per connector and lead the highest version wins) and the events marked
-// processed. Leads and updates refer to leads by email; the store assigns ids.
+// processed. Transitions and updates refer to leads by key; the store
+// assigns ids.
 struct processing_batch {
   std::vector<lead> leads;
   std::vector<transition> transitions;
@@ -72,9 +73,9 @@ class store {
 
   // ---- processing ----
   virtual std::vector<stored_event> unprocessed_events(std::size_t limit) = 0;
-  virtual std::optional<lead> find_lead(std::string_view email) = 0;
+  virtual std::optional<lead> find_lead(std::string_view key) = 0;
   virtual void commit_processing(const processing_batch& batch) = 0;
-  virtual std::vector<transition> transitions_of(std::string_view email) = 0;
+  virtual std::vector<transition> transitions_of(std::string_view key) = 0;
 
   // ---- delivery ----
   // Updates whose next attempt is due at `now`, oldest first.

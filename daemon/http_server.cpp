@@ -236,6 +236,12 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
     e.received_at = now;
   }
   const std::size_t count = events.size();
+  if (count == 0) {
+    // A well-formed delivery this source has nothing to take from (e.g. a
+    // Stripe event type leadsyncd does not use): acknowledge it, store nothing.
+    log->debug("webhook ignored source={} peer={}", name, peer);
+    co_return json_response(http::status::ok, json::object{{"status", "ignored"}}, keep);
+  }
   auto committed = co_await async_submit(writer_, std::move(events), asio::use_awaitable);
   if (!committed) {
     auto res = error_response(http::status::service_unavailable, committed.failure().code,

@@ -28,7 +28,8 @@ CREATE INDEX events_unprocessed ON events (seq) WHERE processed = 0;
 
 CREATE TABLE leads (
   id             INTEGER PRIMARY KEY,
-  email          TEXT NOT NULL UNIQUE,
+  lead_key       TEXT NOT NULL UNIQUE,
+  email          TEXT NOT NULL,
   stage          TEXT NOT NULL,
   score          INTEGER NOT NULL,
   state          TEXT NOT NULL,
@@ -46,6 +47,7 @@ CREATE TABLE transitions (
   reason      TEXT NOT NULL,
   event_seq   INTEGER NOT NULL
 );
+CREATE INDEX leads_by_email ON leads (email) WHERE email <> '';
 CREATE INDEX transitions_by_lead ON transitions (lead_id, id);
 
 CREATE TABLE outbox (

@@ -9,7 +9,7 @@ using sqlite::statement;
 
 constexpr std::string_view update_columns =
     "o.id, o.connector, o.lead_id, l.email, o.version, o.stage, o.previous_stage, o.score, o.rule, o.reason, "
-    "o.changed_at_ms, o.attempts";
+    "o.changed_at_ms, o.attempts, l.lead_key";
 
 stage_update read_update(const statement& q, int first = 0) {
   stage_update u;
@@ -25,6 +25,7 @@ stage_update read_update(const statement& q, int first = 0) {
   u.reason = q.column_text(first + 9);
   u.changed_at = from_millis(q.column_int(first + 10));
   u.attempts = static_cast<int>(q.column_int(first + 11));
+  u.lead_key = q.column_text(first + 12);
   return u;
 }
 
@@ -66,9 +67,9 @@ class sqlite_store final : public store {
     return out;
   }
 
-  std::optional<lead> find_lead(std::string_view email) override {
+  std::optional<lead> find_lead(std::string_view key) override {
     std::optional<lead> out;
-    select_lead_.bind(1, email);
+    select_lead_.bind(1, key);
     while (select_lead_.step()) {
       lead l = lead_from_json(select_lead_.column_text(1));
       l.id = select_lead_.column_int(0);
@@ -81,10 +82,16 @@ class sqlite_store final : public store {
     sqlite::transaction tx(db_);
     const std::int64_t now_ms = to_millis(now_utc());
     for (const lead& l : batch.leads) {
-      upsert_lead_.bind(1, l.email).bind(2, l.stage).bind(3, l.score).bind(4, to_json(l)).bind(5, now_ms).run();
+      upsert_lead_.bind(1, l.key)
+          .bind(2, l.email)
+          .bind(3, l.stage)
+          .bind(4, l.score)
+          .bind(5, to_json(l))
+          .bind(6, now_ms)
+          .run();
     }
     for (const transition& t : batch.transitions) {
-      insert_transition_.bind(1, t.email)
+      insert_transition_.bind(1, t.lead_key)
           .bind(2, to_millis(t.at))
           .bind(3, t.from_stage)
           .bind(4, t.to_stage)
@@ -96,7 +103,7 @@ class sqlite_store final : public store {
     }
     for (const stage_update& u : batch.updates) {
       upsert_outbox_.bind(1, u.connector)
-          .bind(2, u.email)
+          .bind(2, u.lead_key)
           .bind(3, u.version)
           .bind(4, u.stage)
           .bind(5, u.previous_stage)
@@ -113,12 +120,12 @@ class sqlite_store final : public store {
     tx.commit();
   }
 
-  std::vector<transition> transitions_of(std::string_view email) override {
+  std::vector<transition> transitions_of(std::string_view key) override {
     std::vector<transition> out;
-    select_transitions_.bind(1, email);
+    select_transitions_.bind(1, key);
     while (select_transitions_.step()) {
       transition t;
-      t.email = std::string{email};
+      t.lead_key = std::string{key};
       t.at = from_millis(select_transitions_.column_int(0));
       t.from_stage = select_transitions_.column_text(1);
       t.to_stage = select_transitions_.column_text(2);
@@ -191,8 +198,8 @@ class sqlite_store final : public store {
       dead_letter d;
       d.update = read_update(select_dead_letters_);
       d.id = d.update.outbox_id;
-      d.message = select_dead_letters_.column_text(12);
-      d.failed_at = from_millis(select_dead_letters_.column_int(13));
+      d.message = select_dead_letters_.column_text(13);
+      d.failed_at = from_millis(select_dead_letters_.column_int(14));
       out.push_back(std::move(d));
     }
     return out;
@@ -215,26 +222,27 @@ class sqlite_store final : public store {
                           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_event_id) DO NOTHING"};
   statement select_unprocessed_{db_.handle(), "SELECT seq, body FROM events WHERE processed = 0 ORDER BY seq LIMIT ?"};
   statement mark_processed_{db_.handle(), "UPDATE events SET processed = 1 WHERE seq = ?"};
-  statement select_lead_{db_.handle(), "SELECT id, state FROM leads WHERE email = ?"};
+  statement select_lead_{db_.handle(), "SELECT id, state FROM leads WHERE lead_key = ?"};
   statement upsert_lead_{db_.handle(),
-                         "INSERT INTO leads (email, stage, score, state, updated_at_ms) VALUES (?, ?, ?, ?, ?) "
-                         "ON CONFLICT (email) DO UPDATE SET stage = excluded.stage, score = excluded.score, "
+                         "INSERT INTO leads (lead_key, email, stage, score, state, updated_at_ms) "
+                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (lead_key) DO UPDATE SET email = excluded.email, "
+                         "stage = excluded.stage, score = excluded.score, "
                          "state = excluded.state, updated_at_ms = excluded.updated_at_ms"};
   statement insert_transition_{
       db_.handle(),
       "INSERT INTO transitions (lead_id, at_ms, from_stage, to_stage, score, rule, reason, event_seq) "
-      "SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM leads WHERE email = ?1"};
+      "SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM leads WHERE lead_key = ?1"};
   statement select_transitions_{
       db_.handle(),
       "SELECT t.at_ms, t.from_stage, t.to_stage, t.score, t.rule, t.reason, t.event_seq FROM transitions t "
-      "JOIN leads l ON l.id = t.lead_id WHERE l.email = ? ORDER BY t.id"};
+      "JOIN leads l ON l.id = t.lead_id WHERE l.lead_key = ? ORDER BY t.id"};
   // Latest state wins: a row for (connector, lead) is replaced only by a
   // higher version, and a replaced row is due at once with a fresh attempt count.
   statement upsert_outbox_{
       db_.handle(),
       "INSERT INTO outbox (connector, lead_id, version, stage, previous_stage, score, rule, reason, "
       "changed_at_ms, next_attempt_at_ms) "
-      "SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM leads WHERE email = ?2 "
+      "SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM leads WHERE lead_key = ?2 "
       "ON CONFLICT (connector, lead_id) DO UPDATE SET version = excluded.version, stage = excluded.stage, "
       "previous_stage = excluded.previous_stage, score = excluded.score, rule = excluded.rule, "
       "reason = excluded.reason, changed_at_ms = excluded.changed_at_ms, attempts = 0, "
@@ -256,7 +264,7 @@ class sqlite_store final : public store {
   statement select_dead_letters_{
       db_.handle(),
       "SELECT d.id, d.connector, d.lead_id, l.email, d.version, d.stage, d.previous_stage, d.score, d.rule, "
-      "d.reason, d.changed_at_ms, d.attempts, d.message, d.failed_at_ms FROM dead_letters d "
+      "d.reason, d.changed_at_ms, d.attempts, l.lead_key, d.message, d.failed_at_ms FROM dead_letters d "
       "JOIN leads l ON l.id = d.lead_id ORDER BY d.id LIMIT ?"};
   statement count_outbox_{db_.handle(), "SELECT count(*) FROM outbox WHERE connector = ?"};
 };

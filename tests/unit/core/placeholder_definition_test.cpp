@@ -9,6 +9,7 @@ const placeholder_definition definition(50, {{"form_submit", 10}, {"demo_request
 
 lead with_counts(std::map<std::string, std::int64_t, std::less<>> counts, std::string stage = "") {
   lead l;
+  l.key = "ada@example.com";
   l.email = "ada@example.com";
   l.stage = std::move(stage);
   l.activity_counts = std::move(counts);
@@ -41,6 +42,14 @@ TEST(PlaceholderDefinition, NegativePointsCount) {
   const auto ev = definition.evaluate(with_counts({{"form_submit", 1}, {"careers_visit", 2}}), timestamp{});
   EXPECT_EQ(ev.score, 0);
   EXPECT_EQ(ev.stage, "identified");
+}
+
+TEST(PlaceholderDefinition, NoEmailIsAnonymous) {
+  lead l = with_counts({{"demo_request", 1}});
+  l.email.clear();
+  const auto ev = definition.evaluate(l, timestamp{});
+  EXPECT_EQ(ev.stage, "anonymous");
+  EXPECT_EQ(ev.rule, "placeholder.anonymous");
 }
 
 TEST(PlaceholderDefinition, NeverMovesBackwards) {

@@ -98,10 +98,30 @@ TEST_F(ProcessorTest, NoStageChangeMeansNoNewUpdate) {
   EXPECT_EQ(db_->find_lead("ada@example.com")->score, 20);
 }
 
-TEST_F(ProcessorTest, EventsWithoutEmailAreConsumedWithoutALead) {
+TEST_F(ProcessorTest, EventsThatNameNobodyAreConsumedWithoutALead) {
   post("1", "", "form_submit");
   EXPECT_EQ(proc_.run(100), 1u);
   EXPECT_EQ(proc_.run(100), 0u);
+  EXPECT_TRUE(due("crm").empty());
+}
+
+TEST_F(ProcessorTest, AnAnonymousIdMakesAnAnonymousLeadThatIsNotSentToCrms) {
+  event e;
+  e.source = "chat";
+  e.source_event_id = "c-1";
+  e.kind = "chat_message";
+  e.anonymous_id = "visitor-9";
+  e.received_at = from_millis(1'700'000'000'000);
+  const std::vector<event> one{e};
+  db_->append_events(one);
+  EXPECT_EQ(proc_.run(100), 1u);
+
+  const auto l = db_->find_lead("anon:chat:visitor-9");
+  ASSERT_TRUE(l.has_value());
+  EXPECT_EQ(l->stage, "anonymous");
+  EXPECT_EQ(l->email, "");
+  EXPECT_EQ(l->anonymous_id, "visitor-9");
+  EXPECT_EQ(db_->transitions_of("anon:chat:visitor-9").size(), 1u);
   EXPECT_TRUE(due("crm").empty());
 }
 

@@ -24,12 +24,14 @@ void put_update(store& db, const std::string& email, const std::string& connecto
                 const std::string& stage) {
   processing_batch b;
   lead l;
+  l.key = email;
   l.email = email;
   l.stage = stage;
   l.version = version;
   b.leads.push_back(l);
   stage_update u;
   u.connector = connector;
+  u.lead_key = email;
   u.email = email;
   u.version = version;
   u.stage = stage;

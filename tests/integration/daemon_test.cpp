@@ -1,0 +1,243 @@
+#include "tests/integration/daemon_test.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace leadsync::tests {
+
+namespace {
+
+constexpr std::string_view crm_path = "/stage";
+
+bool is_2xx(unsigned status) { return status >= 200 && status < 300; }
+
+template <class Pred>
+bool poll_until(Pred pred, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (pred()) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+void print_crm_requests(const std::vector<recorded_request>& requests) {
+  std::cerr << "---- fake CRM saw " << requests.size() << " request(s) ----\n";
+  const auto start = requests.empty() ? std::chrono::steady_clock::time_point{}
+                                      : requests.front().received_at;
+  for (const auto& r : requests) {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(r.received_at - start).count();
+    std::cerr << "+" << ms << "ms conn=" << r.connection_id << " " << r.method << " "
+              << r.target << " -> " << r.answered_status << " " << r.body.substr(0, 400)
+              << "\n";
+  }
+}
+
+}  // namespace
+
+boost::json::value parse_json(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  return ec ? boost::json::value() : v;
+}
+
+std::optional<boost::json::object> parse_object(std::string_view text) {
+  boost::json::value v = parse_json(text);
+  if (!v.is_object()) {
+    return std::nullopt;
+  }
+  return v.as_object();
+}
+
+std::string string_field(const boost::json::object& obj, std::string_view key) {
+  const auto* v = obj.if_contains(key);
+  return (v != nullptr && v->is_string()) ? std::string(v->as_string()) : std::string();
+}
+
+std::string website_event(std::string_view submission_id, std::string_view email,
+                          std::string_view kind) {
+  boost::json::object body{{"submission_id", submission_id},
+                           {"email", email},
+                           {"first_name", "Ada"},
+                           {"company", "Example Ltd"}};
+  if (!kind.empty()) {
+    body["type"] = kind;
+  }
+  return boost::json::serialize(body);
+}
+
+std::vector<recorded_request> updates_for(const std::vector<recorded_request>& all,
+                                          std::string_view email) {
+  std::vector<recorded_request> out;
+  for (const auto& r : all) {
+    auto body = parse_object(r.body);
+    if (body && string_field(*body, "email") == email) {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+std::vector<boost::json::object> accepted_bodies(const std::vector<recorded_request>& all) {
+  std::vector<boost::json::object> out;
+  for (const auto& r : all) {
+    if (!is_2xx(r.answered_status)) {
+      continue;
+    }
+    if (auto body = parse_object(r.body)) {
+      out.push_back(std::move(*body));
+    }
+  }
+  return out;
+}
+
+bool has_accepted(const std::vector<recorded_request>& all, std::string_view email,
+                  std::string_view stage) {
+  for (const auto& body : accepted_bodies(all)) {
+    if (string_field(body, "email") == email && string_field(body, "stage") == stage) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void daemon_test::SetUp() {
+  port_ = pick_free_port();
+  config_path_ = dir_.path() / "leadsync.toml";
+  log_path_ = dir_.path() / "leadsyncd.log";
+  std::filesystem::create_directories(dir_.path() / "data");
+}
+
+void daemon_test::TearDown() {
+  if (daemon_.running()) {
+    kill_daemon();
+  }
+  // LEADSYNC_IT_VERBOSE=1 prints the evidence for passing tests too.
+  if (HasFailure() || std::getenv("LEADSYNC_IT_VERBOSE") != nullptr) {
+    std::cerr << "---- leadsyncd log (" << log_path_.string() << ") ----\n"
+              << daemon_log() << "---- end of leadsyncd log ----\n";
+    print_crm_requests(crm_.requests());
+  }
+}
+
+std::string daemon_test::config_text(const daemon_options& options) const {
+  std::ostringstream out;
+  out << "[server]\n"
+      << "listen_address = \"127.0.0.1\"\n"
+      << "listen_port = " << port_ << "\n"
+      << "io_threads = 2\n"
+      << "max_body_bytes = " << options.max_body_bytes << "\n"
+      << "shutdown_timeout_seconds = " << options.shutdown_timeout_seconds << "\n"
+      << "\n[storage]\n"
+      << "path = \"data/leadsync.db\"\n"
+      << "\n[delivery]\n"
+      << "retry_initial_ms = 100\n"
+      << "retry_max_ms = 500\n"
+      << "poll_interval_ms = 200\n"
+      << "\n[lead_definition]\n"
+      << "mql_score = 50\n"
+      << "\n[lead_definition.points]\n"
+      << "form_submit = 10\n"
+      << "demo_request = 50\n"
+      << "\n[sources.website]\n"
+      << "format = \"generic\"\n"
+      << "\n[sources.website.map]\n"
+      << "event_id = \"/submission_id\"\n"
+      << "email = \"/email\"\n"
+      << "first_name = \"/first_name\"\n"
+      << "company = \"/company\"\n"
+      << "kind = \"/type\"\n"
+      << "\n[sources.website.defaults]\n"
+      << "kind = \"form_submit\"\n"
+      << "\n[connectors.crm]\n"
+      << "type = \"http\"\n"
+      << "url = \"" << crm_.url(crm_path) << "\"\n"
+      << "timeout_ms = " << options.crm_timeout_ms << "\n"
+      << "\n[connectors.crm.headers]\n"
+      << "Authorization = \"Bearer test-token\"\n"
+      << "\n[connectors.log]\n"
+      << "type = \"jsonl\"\n"
+      << "path = \"data/updates.jsonl\"\n";
+  return out.str();
+}
+
+void daemon_test::write_config(const daemon_options& options) {
+  write_config_text(config_text(options));
+}
+
+void daemon_test::write_config_text(std::string_view text) {
+  write_text_file(config_path_, text);
+}
+
+::testing::AssertionResult daemon_test::start_daemon() {
+  if (!std::filesystem::exists(config_path_)) {
+    write_config();
+  }
+  daemon_.start({LEADSYNC_DAEMON_PATH, "--config", config_path_.string()}, dir_.path(),
+                log_path_);
+  return wait_healthy(health_timeout);
+}
+
+::testing::AssertionResult daemon_test::wait_healthy(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last = "no answer";
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto exited = daemon_.poll()) {
+      return ::testing::AssertionFailure()
+             << "leadsyncd " << exited->describe() << " before GET /healthz answered";
+    }
+    if (auto res = try_http_get(port_, "/healthz", 1s)) {
+      if (res->status == 200) {
+        return ::testing::AssertionSuccess();
+      }
+      last = "status " + std::to_string(res->status) + " body " + res->body;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return ::testing::AssertionFailure()
+         << "GET /healthz on port " << port_ << " not 200 within " << timeout.count()
+         << " ms (last: " << last << ")";
+}
+
+std::optional<exit_status> daemon_test::stop_daemon(int sig, std::chrono::milliseconds timeout) {
+  daemon_.send_signal(sig);
+  return daemon_.wait_exit(timeout);
+}
+
+exit_status daemon_test::kill_daemon() { return daemon_.kill_now(); }
+
+run_result daemon_test::run_check() {
+  return run_to_completion({LEADSYNC_DAEMON_PATH, "--config", config_path_.string(), "--check"},
+                           dir_.path(), dir_.path() / "check.log", 20s);
+}
+
+http_response daemon_test::post_hook(std::string body, std::string_view source) {
+  return http_post(port_, "/hooks/" + std::string(source), std::move(body));
+}
+
+bool daemon_test::wait_for_accepted(std::string_view email, std::string_view stage,
+                                    std::chrono::milliseconds timeout) {
+  return crm_.wait_for(
+      [&](const std::vector<recorded_request>& all) { return has_accepted(all, email, stage); },
+      timeout);
+}
+
+std::vector<std::string> daemon_test::jsonl_lines() const {
+  return read_lines(dir_.path() / "data" / "updates.jsonl");
+}
+
+bool daemon_test::wait_for_jsonl_lines(std::size_t count, std::chrono::milliseconds timeout) {
+  return poll_until([&] { return jsonl_lines().size() >= count; }, timeout);
+}
+
+}  // namespace leadsync::tests
