@@ -15,7 +15,8 @@ namespace leadsync::core {
 // Kinds in use (sources may add their own; the lead definition scores kinds):
 //   form_submit, demo_request, content_download, webinar_attended   (forms)
 //   chat_started, chat_message, chat_qualified                      (live chat)
-//   product_signup, product_event, trial_started, trial_converted,
+//   page_view, product_signup, product_event, teammate_invited,
+//   trial_started, trial_converted, subscription_started,
 //   subscription_canceled, identify                                 (product)
 //   crm_stage_changed                                               (CRM feedback)
 struct event {

@@ -164,6 +164,102 @@ TEST_F(GenericSource, FactoryNeedsSomethingToIdentifyALead) {
   EXPECT_EQ(built.errors[0].key, "map");
 }
 
+TEST_F(GenericSource, SelectsArrayElementsByContent) {
+  auto src = make(options({{"event_id", "/id"},
+                           {"email", "/answers/[field.ref=email_q]/email"},
+                           {"first_name", "/answers/[field.ref=name_q]/text"},
+                           {"company", "/answers/[type=text]/[k=a~1b]/v"},
+                           {"phone", "/answers/[field.ref=missing]/text"}}));
+  auto events = src->parse(post(R"({"id": "s1", "answers": [
+      {"type": "email", "email": "ada@example.com", "field": {"ref": "email_q"}},
+      {"type": "text", "text": "Ada", "field": {"ref": "name_q"}},
+      [{"k": "a/b", "v": "nested"}]]})"),
+                           now_);
+  ASSERT_TRUE(events.ok()) << events.failure().message;
+  const core::event& e = events->front();
+  EXPECT_EQ(e.email, "ada@example.com");
+  EXPECT_EQ(e.first_name, "Ada");
+  EXPECT_TRUE(e.company.empty()) << "the text element is an object, not an array to select in";
+  EXPECT_TRUE(e.phone.empty());
+}
+
+TEST_F(GenericSource, SelectionComparesNumbersAndBooleansByTheirJsonText) {
+  auto src = make(options({{"email", "/people/[id=7]/email"}, {"first_name", "/people/[vip=true]/name"}}));
+  auto events = src->parse(post(R"({"people": [{"id": 6, "email": "no@x.y"}, {"id": 7, "email": "yes@x.y"},
+      {"vip": true, "name": "Grace"}]})"),
+                           now_);
+  ASSERT_TRUE(events.ok()) << events.failure().message;
+  EXPECT_EQ(events->front().email, "yes@x.y");
+  EXPECT_EQ(events->front().first_name, "Grace");
+}
+
+TEST_F(GenericSource, ConstantsWinOverTheBodyAndDefaults) {
+  core::option_values v = options({{"email", "/email"}, {"kind", "/type"}}, {{"company", "fallback"}});
+  v.set("constants", core::string_map{{"kind", "webinar_attended"}, {"company", "Webinar Co"}});
+  auto events = make(v)->parse(post(R"({"email": "ada@example.com", "type": "form_submit"})"), now_);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->front().kind, "webinar_attended");
+  EXPECT_EQ(events->front().company, "Webinar Co");
+}
+
+TEST_F(GenericSource, OccurredAtAcceptsRfc3339) {
+  auto src = make(options({{"email", "/email"}, {"occurred_at", "/at"}}));
+  auto events = src->parse(post(R"({"email": "a@b.c", "at": "2023-11-14T23:13:20.250+01:00"})"), now_);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(core::to_millis(events->front().occurred_at), 1'700'000'000'250);
+  auto garbage = src->parse(post(R"({"email": "a@b.c", "at": "last tuesday"})"), now_);
+  ASSERT_TRUE(garbage.ok());
+  EXPECT_EQ(core::to_millis(garbage->front().occurred_at), core::to_millis(now_)) << "unreadable: now";
+}
+
+TEST_F(GenericSource, FactoryRejectsBadSelectionsAndFixedIds) {
+  core::option_values v = options({{"email", "/a/[field.ref]/x"}, {"first_name", "/a/[=x]"}, {"phone", "/a/[.b=x]"}});
+  v.set("constants", core::string_map{{"event_id", "same-for-all"}, {"kind", "demo_request"}});
+  auto built = registry_.source("generic")->create("website", v);
+  EXPECT_EQ(built.instance, nullptr);
+  std::vector<std::string> keys;
+  for (const auto& e : built.errors) {
+    keys.push_back(e.key);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"map.email", "map.first_name", "map.phone", "constants.event_id"}));
+  EXPECT_NE(built.errors[0].message.find("expected [key=value]"), std::string::npos) << built.errors[0].message;
+}
+
+TEST(JsonBody, Rfc3339) {
+  EXPECT_EQ(core::to_millis(*parse_rfc3339("2023-11-14T22:13:20Z")), 1'700'000'000'000);
+  EXPECT_EQ(core::to_millis(*parse_rfc3339("2023-11-14t22:13:20.1z")), 1'700'000'000'100);
+  EXPECT_EQ(core::to_millis(*parse_rfc3339("2023-11-14T22:13:20.123456Z")), 1'700'000'000'123);
+  EXPECT_EQ(core::to_millis(*parse_rfc3339("2023-11-14T17:13:20-05:00")), 1'700'000'000'000);
+  EXPECT_EQ(core::to_millis(*parse_rfc3339("2023-11-14 23:43:20+0130")), 1'700'000'000'000);
+  EXPECT_EQ(core::to_millis(*parse_rfc3339("2016-12-31T23:59:60Z")), 1'483'228'799'000);
+  EXPECT_EQ(core::to_millis(*parse_rfc3339("1970-01-01T00:00:00Z")), 0);
+  for (const char* bad : {"2023-11-14", "2023-11-14T22:13:20", "2023-02-30T00:00:00Z", "2023-11-14T24:00:00Z",
+                          "2023-11-14T22:13:20.Z", "2023-11-14T22:13:20+01", "2023-11-14T22:13:20Zjunk", "",
+                          "2023-11-14T22:13:20 01:00", "2023-11-14T22:13:20+01:0x",
+                          "yesterday at noon, UTC"}) {
+    EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
+  }
+  EXPECT_EQ(core::to_millis(*parse_timestamp("1700000000")), 1'700'000'000'000);
+  EXPECT_EQ(core::to_millis(*parse_timestamp("2023-11-14T22:13:20Z")), 1'700'000'000'000);
+}
+
+TEST(JsonBody, PathsFollowRfc6901AndSelections) {
+  const auto doc = parse_json_body(R"({"a/b": {"~": [10, 20]}, "list": [{"k": {"x": "1"}, "v": "one"}], "": 5})");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(text_at(*doc, "/a~1b/~0/1"), "20");
+  EXPECT_EQ(find_at_path(*doc, "/a~1b/~0/01"), nullptr) << "no leading zeros";
+  EXPECT_EQ(find_at_path(*doc, "/a~1b/~0/2"), nullptr);
+  EXPECT_EQ(scalar_text(*find_at_path(*doc, "/list/[k.x=1]/v")), "one");
+  EXPECT_EQ(find_at_path(*doc, "/list/[k.x=2]/v"), nullptr);
+  EXPECT_EQ(find_at_path(*doc, "/"), find_at_path(*doc, "/"));
+  EXPECT_EQ(text_at(*doc, "/"), "5");
+  EXPECT_EQ(find_at_path(*doc, ""), &*doc);
+  EXPECT_EQ(find_at_path(*doc, "no-slash"), nullptr);
+  EXPECT_EQ(first_text_at(*doc, {"/missing", "/list/0/v"}), "one");
+  EXPECT_FALSE(check_json_path("/list/[k.x=1]/v").has_value());
+  EXPECT_TRUE(check_json_path("/list/[k..x=1]").has_value());
+}
+
 TEST(JsonBody, EpochSecondsAndMilliseconds) {
   EXPECT_EQ(core::to_millis(*parse_epoch("1700000000")), 1'700'000'000'000);
   EXPECT_EQ(core::to_millis(*parse_epoch("1700000000123")), 1'700'000'000'123);

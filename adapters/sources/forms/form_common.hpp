@@ -1,0 +1,38 @@
+#pragma once
+
+// What the form formats share: the options `fields`, `attributes` and `kind`,
+// and turning one submission's values into its event. Pure; a
+// submission_mapping is immutable once built.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/sources/contact_fields.hpp"
+#include "core/event.hpp"
+#include "core/options.hpp"
+#include "core/time.hpp"
+
+namespace leadsync::adapters::forms {
+
+// Kept as attributes whenever a submission carries them: the UTM tags.
+const core::string_map& default_attributes();
+
+// The specs of `fields`, `attributes` and `kind`; `reference_help` says what
+// a reference names in this tool ("a field ref or hidden field name").
+std::vector<core::option_spec> common_options(const std::string& reference_help);
+
+struct submission_mapping {
+  contact_mapping contact;
+  std::string kind;
+};
+
+// Reads and validates the common options, appending one error per problem.
+submission_mapping read_common_options(const core::option_values& values, std::vector<core::option_error>& errors);
+
+// The event of one submission: `id` is the idempotency key, `occurred` the
+// tool's time of submission (now when unknown).
+core::event submission_event(const submission_mapping& mapping, std::string id, std::optional<core::timestamp> occurred,
+                             core::timestamp now, const named_values& values, const type_hints& hints = {});
+
+}  // namespace leadsync::adapters::forms
