@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <memory>
+#include <system_error>
 
 namespace leadsync::config::detail {
 
@@ -65,6 +69,15 @@ std::string expected_integer(std::int64_t min, std::int64_t max) {
 
 }  // namespace
 
+std::string number_text(double v) {
+  if (std::isnan(v)) {
+    return "nan";
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 location checker::where(const toml::source_region& region) const {
   return location{file_, static_cast<int>(region.begin.line),
                   static_cast<int>(region.begin.column)};
@@ -116,6 +129,40 @@ std::optional<std::int64_t> checker::integer(const toml::node& node, const std::
   return v;
 }
 
+std::optional<double> checker::number(const toml::node& node, const std::string& path) {
+  if (const auto* n = node.as_integer()) {
+    return static_cast<double>(n->get());
+  }
+  const auto* f = node.as_floating_point();
+  if (f == nullptr) {
+    error(node.source(), path, "expected a number, got " + std::string{type_name(node)});
+    return std::nullopt;
+  }
+  if (!std::isfinite(f->get())) {
+    error(node.source(), path, "expected a finite number, got " + number_text(f->get()));
+    return std::nullopt;
+  }
+  return f->get();
+}
+
+std::optional<double> checker::positive_number(const toml::node& node, const std::string& path,
+                                               double max) {
+  const std::string expected =
+      max == std::numeric_limits<double>::max()
+          ? "expected a number greater than 0"
+          : "expected a number greater than 0 and at most " + number_text(max);
+  if (!node.is_number()) {
+    error(node.source(), path, expected + ", got " + std::string{type_name(node)});
+    return std::nullopt;
+  }
+  const std::optional<double> v = number(node, path);  // reports nan and inf
+  if (v && (*v <= 0 || *v > max)) {
+    error(node.source(), path, expected + ", got " + number_text(*v));
+    return std::nullopt;
+  }
+  return v;
+}
+
 std::optional<bool> checker::boolean(const toml::node& node, const std::string& path) {
   if (const auto* b = node.as_boolean()) {
     return b->get();
@@ -130,6 +177,24 @@ const toml::table* checker::table(const toml::node& node, const std::string& pat
   }
   error(node.source(), path, "expected a table, got " + std::string{type_name(node)});
   return nullptr;
+}
+
+std::optional<std::string> read_text_file(const std::filesystem::path& file, std::string& out) {
+  errno = 0;
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f{std::fopen(file.c_str(), "rb"),
+                                                          &std::fclose};
+  if (!f) {
+    return std::generic_category().message(errno);
+  }
+  char buffer[64 * 1024];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f.get())) > 0) {
+    out.append(buffer, n);
+  }
+  if (std::ferror(f.get()) != 0) {
+    return std::generic_category().message(errno);  // e.g. EISDIR for a directory
+  }
+  return std::nullopt;
 }
 
 toml::source_region table_region(const toml::key& key, const toml::node& node) {

@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -43,6 +44,11 @@ class checker {
                                       std::int64_t min = std::numeric_limits<std::int64_t>::min(),
                                       std::int64_t max = std::numeric_limits<std::int64_t>::max());
   std::optional<bool> boolean(const toml::node& node, const std::string& path);
+  // A finite number written as an integer or a float.
+  std::optional<double> number(const toml::node& node, const std::string& path);
+  // A finite number greater than 0 and at most `max`.
+  std::optional<double> positive_number(const toml::node& node, const std::string& path,
+                                        double max = std::numeric_limits<double>::max());
   const toml::table* table(const toml::node& node, const std::string& path);
 
   std::vector<diagnostic> take() { return std::move(errors_); }
@@ -51,6 +57,9 @@ class checker {
   std::string file_;
   std::vector<diagnostic> errors_;
 };
+
+// Reads a whole file into `out`: nullopt, or the OS's reason it cannot be read.
+std::optional<std::string> read_text_file(const std::filesystem::path& file, std::string& out);
 
 // A table's own location: its [header] when it has one, else where its key
 // first appeared (implicit tables such as `sources` in [sources.x]).
@@ -64,6 +73,9 @@ std::string_view type_name(const toml::node& node);
 
 // A user-supplied string made safe and short enough to echo in a message.
 std::string printable(std::string_view text);
+
+// A number as messages show it: "3", "0.5", "1e+300", "inf", "nan".
+std::string number_text(double v);
 
 // The closest of `known` within edit distance 2 (case-insensitive), if any.
 std::optional<std::string_view> suggest(std::string_view unknown,
@@ -90,6 +102,8 @@ void read_server(const toml::table& table, checker& check, server_config& out);
 void read_storage(const toml::table& table, checker& check, storage_config& out);
 void read_log(const toml::table& table, checker& check, log_config& out);
 void read_delivery(const toml::table& table, checker& check, delivery_config& out);
+// [lead_definition] (definition_section.cpp): the table of the main config,
+// which is either the definition itself or `file = "..."` naming it.
 void read_definition(const toml::table& table, checker& check, definition_config& out);
 void read_sources(const toml::table& table, const core::registry& adapters, checker& check,
                   std::vector<source_config>& out);

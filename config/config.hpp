@@ -5,11 +5,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/definition/model.hpp"
+#include "core/junk/rules.hpp"
 #include "core/options.hpp"
 #include "core/registry.hpp"
 
@@ -45,11 +48,22 @@ struct delivery_config {
   std::chrono::milliseconds poll_interval{1000};  // outbox check when nothing woke us
 };
 
-// Placeholder definition until the real engine lands: points per event kind
-// and one MQL threshold (identified -> engaged -> mql).
+// [lead_definition], compiled (docs/lead-definition.md). The model is
+// immutable once shared; to change it (the shipped disposable-domain list,
+// see use_shipped_disposable_list) build a new one from a copy and replace
+// the pointer before handing it to other threads.
 struct definition_config {
-  std::int64_t mql_score = 50;
-  std::map<std::string, std::int64_t, std::less<>> points;  // event kind -> points
+  // Null when the config has no [lead_definition] table: the daemon then uses
+  // its built-in default definition.
+  std::shared_ptr<const core::definition::lead_definition_model> model;
+  std::filesystem::path file;  // the file the definition was read from
+  // [lead_definition.junk] as written, disposable_domains_file resolved
+  // against the directory of the file it is written in. model->junk was
+  // built from it (with that file's list when one is named).
+  core::junk::rules_config junk;
+  // True when the definition names no disposable_domains_file: model->junk
+  // then has no disposable list, and the daemon supplies the shipped one.
+  bool disposable_default = true;
 };
 
 // [sources.<name>.signature]: how the sender proves itself.
@@ -106,5 +120,28 @@ struct load_result {
 load_result load_file(const std::filesystem::path& file, const core::registry& adapters);
 load_result load_string(std::string_view toml, std::string_view file_name,
                         const core::registry& adapters);
+
+// Either a valid definition or every error found (never both, never neither).
+struct definition_load_result {
+  std::optional<definition_config> value;
+  std::vector<diagnostic> errors;
+};
+
+// Reads a standalone lead definition file: what [lead_definition] holds, at
+// the top level (stages, scoring, fit, junk, recycling, sla,
+// max_activities), with the same checks and diagnostics as load_file. Key
+// paths in diagnostics are relative to that file ("stages[0].name"). The
+// built-in default definition is such a file; so is a `file =` target.
+definition_load_result load_definition_file(const std::filesystem::path& file);
+definition_load_result load_definition_string(std::string_view toml, std::string_view file_name);
+
+// When `definition` names no disposable-domain list of its own
+// (disposable_default) and has a model, rebuilds the model's junk rules with
+// the list at `shipped` and replaces `definition.model` by the new model
+// (sets junk.disposable_domains_file to `shipped`). Otherwise does nothing.
+// Returns the problem when the list cannot be read or parsed, leaving
+// `definition` unchanged. Not thread-safe: call before sharing the model.
+std::optional<diagnostic> use_shipped_disposable_list(definition_config& definition,
+                                                      const std::filesystem::path& shipped);
 
 }  // namespace leadsync::config

@@ -1,4 +1,5 @@
-// The fixed sections: [server], [storage], [log], [delivery], [lead_definition].
+// The fixed sections: [server], [storage], [log], [delivery]. [lead_definition]
+// is read in definition_section.cpp.
 // Each reader overwrites the defaults in config.hpp only with valid values and
 // reports the rest; a bad value never stops the others from being checked.
 #include <algorithm>
@@ -145,32 +146,6 @@ void read_delivery(const toml::table& table, checker& check, delivery_config& ou
         initial_node->source(), "delivery.retry_initial_ms",
         "expected an integer of at most retry_max_ms (" + max + ", the default), got " + initial);
   }
-}
-
-void read_definition(const toml::table& table, checker& check, definition_config& out) {
-  const field fields[] = {
-      {"mql_score",
-       [&](const toml::node& v, const std::string& path) {
-         if (auto n = check.integer(v, path)) {
-           out.mql_score = *n;
-         }
-       }},
-      {"points",
-       [&](const toml::node& v, const std::string& path) {
-         const toml::table* points = check.table(v, path);
-         if (points == nullptr) {
-           return;
-         }
-         // Event kinds are open-ended (sources may map any kind), so any key
-         // is accepted here; only the values are checked.
-         for (auto&& [kind, value] : *points) {
-           if (auto n = check.integer(value, join_key(path, kind.str()))) {
-             out.points[std::string{kind.str()}] = *n;
-           }
-         }
-       }},
-  };
-  read_fields(table, "lead_definition", fields, check);
 }
 
 }  // namespace leadsync::config::detail

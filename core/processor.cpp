@@ -7,10 +7,10 @@
 namespace leadsync::core {
 namespace {
 
-// Copies what the event says about the person onto the lead; later events
-// win for non-empty fields.
 const std::vector<std::string> no_connectors;
 
+// Copies what the event says about the person onto the lead; later events
+// win for non-empty values.
 void fold(lead& l, const event& e) {
   auto take = [](std::string& field, const std::string& value) {
     if (!value.empty()) {
@@ -22,16 +22,110 @@ void fold(lead& l, const event& e) {
   take(l.company, e.company);
   take(l.title, e.title);
   take(l.anonymous_id, e.anonymous_id);
+  for (const auto& [k, v] : e.attributes) {
+    l.traits[k] = v;
+  }
+  for (const auto& [k, v] : e.external_ids) {
+    l.traits["id." + k] = v;
+  }
+  for (const auto& [k, v] : e.qualifiers) {
+    l.qualifiers[k] = v;
+  }
   if (l.first_seen == timestamp{}) {
     l.first_seen = e.received_at;
   }
-  l.last_activity = std::max(l.last_activity, e.occurred_at);
-  if (!e.kind.empty()) {
-    l.activity_counts[e.kind] += 1;
+}
+
+// Moves an anonymous lead's history onto the known lead it turned out to be.
+void merge(lead& known, lead& anon) {
+  for (auto& a : anon.activities) {
+    const auto pos = std::upper_bound(known.activities.begin(), known.activities.end(), a.at,
+                                      [](timestamp t, const activity& x) { return t < x.at; });
+    known.activities.insert(pos, a);
   }
+  for (const auto& [k, v] : anon.traits) {
+    known.traits.emplace(k, v);
+  }
+  for (const auto& [k, v] : anon.qualifiers) {
+    known.qualifiers.emplace(k, v);
+  }
+  known.last_activity = std::max(known.last_activity, anon.last_activity);
+  if (anon.first_seen != timestamp{} && (known.first_seen == timestamp{} || anon.first_seen < known.first_seen)) {
+    known.first_seen = anon.first_seen;
+  }
+  known.merged_keys.push_back(anon.key);
+  anon.merged_into = known.key;
+  anon.activities.clear();
+  anon.next_check = timestamp{};
 }
 
 }  // namespace
+
+// The leads one batch touches, loaded once and written once.
+class processor::batch_state {
+ public:
+  batch_state(store& db, const lead_definition& definition, const std::vector<std::string>& connectors)
+      : db_(db), definition_(definition), connectors_(connectors) {}
+
+  lead& get(const std::string& key) {
+    auto it = touched_.find(key);
+    if (it == touched_.end()) {
+      lead l = db_.find_lead(key).value_or(lead{});
+      l.key = key;
+      it = touched_.emplace(key, std::move(l)).first;
+    }
+    return it->second;
+  }
+
+  // Evaluates `l` at `now` and records what changed.
+  void evaluate(lead& l, timestamp now, std::int64_t event_seq) {
+    const evaluation ev = definition_.evaluate(l, now);
+    l.score = ev.score;
+    l.sla_breached = ev.sla_breached;
+    l.next_check = ev.next_check.value_or(timestamp{});
+    if (ev.stage == l.stage) {
+      return;
+    }
+    transition t{l.key, l.stage, ev.stage, ev.score, ev.rule, ev.reason, now, event_seq, breakdown_json(ev)};
+    l.stage = ev.stage;
+    l.track = ev.track;
+    l.stage_since = now;
+    l.version += 1;
+    // CRMs find people by email: an anonymous lead's stages stay here.
+    for (const std::string& connector : l.email.empty() ? no_connectors : connectors_) {
+      stage_update u;
+      u.connector = connector;
+      u.lead_id = l.id;  // 0 for a new lead; the store resolves it by key
+      u.lead_key = l.key;
+      u.email = l.email;
+      u.stage = ev.stage;
+      u.previous_stage = t.from_stage;
+      u.score = ev.score;
+      u.rule = ev.rule;
+      u.reason = ev.reason;
+      u.changed_at = now;
+      u.version = l.version;
+      batch_.updates.push_back(std::move(u));
+    }
+    batch_.transitions.push_back(std::move(t));
+  }
+
+  processing_batch& finish() {
+    for (auto& [key, l] : touched_) {
+      batch_.leads.push_back(std::move(l));
+    }
+    return batch_;
+  }
+
+  processing_batch& batch() { return batch_; }
+
+ private:
+  store& db_;
+  const lead_definition& definition_;
+  const std::vector<std::string>& connectors_;
+  std::map<std::string, lead, std::less<>> touched_;
+  processing_batch batch_;
+};
 
 processor::processor(store& db, const lead_definition& definition, std::vector<std::string> connectors)
     : db_(db), definition_(definition), connectors_(std::move(connectors)) {}
@@ -41,59 +135,52 @@ std::size_t processor::run(std::size_t limit) {
   if (events.empty()) {
     return 0;
   }
-
-  processing_batch batch;
-  std::map<std::string, lead, std::less<>> touched;  // leads changed in this batch, by key
+  batch_state state(db_, definition_, connectors_);
   for (const stored_event& se : events) {
-    batch.processed_event_seqs.push_back(se.seq);
-    const std::string key = lead_key(se.data);
+    state.batch().processed_event_seqs.push_back(se.seq);
+    const event& e = se.data;
+    const std::string key = lead_key(e);
     if (key.empty()) {
       continue;  // names nobody: kept in the event log only
     }
-    auto it = touched.find(key);
-    if (it == touched.end()) {
-      lead l = db_.find_lead(key).value_or(lead{});
-      l.key = key;
-      l.email = normalise_email(se.data.email);
-      it = touched.emplace(key, std::move(l)).first;
+    lead& l = state.get(key);
+    if (l.email.empty()) {
+      l.email = normalise_email(e.email);
     }
-    lead& l = it->second;
-    fold(l, se.data);
-
-    const evaluation ev = definition_.evaluate(l, se.data.received_at);
-    l.score = ev.score;
-    if (ev.stage == l.stage) {
-      continue;
+    // The same person seen anonymously before: one lead, both histories.
+    if (!l.email.empty() && !e.anonymous_id.empty()) {
+      lead& anon = state.get("anon:" + e.source + ":" + e.anonymous_id);
+      if (anon.id != 0 && anon.merged_into.empty()) {
+        merge(l, anon);
+      }
     }
-    transition t{key, l.stage, ev.stage, ev.score, ev.rule, ev.reason, se.data.received_at, se.seq};
-    l.stage = ev.stage;
-    l.version += 1;
-    // CRMs find people by email: an anonymous lead's stages stay here.
-    const std::vector<std::string>& targets = l.email.empty() ? no_connectors : connectors_;
-    for (const std::string& connector : targets) {
-      stage_update u;
-      u.connector = connector;
-      u.lead_id = l.id;  // 0 for a new lead; the store resolves it by key
-      u.lead_key = key;
-      u.email = l.email;
-      u.stage = ev.stage;
-      u.previous_stage = t.from_stage;
-      u.score = ev.score;
-      u.rule = ev.rule;
-      u.reason = ev.reason;
-      u.changed_at = se.data.received_at;
-      u.version = l.version;
-      batch.updates.push_back(std::move(u));
-    }
-    batch.transitions.push_back(std::move(t));
+    fold(l, e);
+    definition_.record(l, e);
+    state.evaluate(l, e.received_at, se.seq);
   }
-  for (auto& [key, l] : touched) {
-    batch.leads.push_back(std::move(l));
-  }
+  processing_batch& batch = state.finish();
+  // An anonymous key looked up but never stored must not become a lead.
+  std::erase_if(batch.leads, [](const lead& l) { return l.id == 0 && l.email.empty() && l.activities.empty(); });
   db_.commit_processing(batch);
   totals_.events += events.size();
   totals_.transitions += batch.transitions.size();
   return events.size();
+}
+
+std::size_t processor::run_due(timestamp now, std::size_t limit) {
+  std::vector<lead> due = db_.due_leads(now, limit);
+  if (due.empty()) {
+    return 0;
+  }
+  batch_state state(db_, definition_, connectors_);
+  for (lead& d : due) {
+    lead& l = state.get(d.key);
+    state.evaluate(l, now, 0);
+  }
+  processing_batch& batch = state.finish();
+  db_.commit_processing(batch);
+  totals_.transitions += batch.transitions.size();
+  return due.size();
 }
 
 }  // namespace leadsync::core

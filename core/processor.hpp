@@ -9,21 +9,24 @@
 
 namespace leadsync::core {
 
-// Turns logged events into lead state, one batch per run(): folds each event
-// into its lead (see lead_key(): the normalised email, else the source's
-// anonymous id), evaluates the lead definition at the event's receive time,
-// and on a stage change records the transition and, for leads with an email,
-// puts a stage update in every connector's outbox. Each batch is one
-// transaction, so a crash replays it whole. Events that name nobody stay in
-// the event log only. (Merging an anonymous lead into the known one is not
-// in this version.)
-// Single-threaded: one processor per database.
+// Turns logged events into lead state. Each run() takes a batch of
+// unprocessed events in log order; for each: find the lead (lead_key(): the
+// normalised email, else the source's anonymous id; an event carrying both
+// merges the anonymous lead into the known one), fold the event in through
+// the definition's record(), evaluate at the event's receive time, and on a
+// stage change record the transition with its breakdown and, for leads with
+// an email, put a stage update in every connector's outbox. run_due() does
+// the same for leads whose next_check has come (decay, inactivity, SLA).
+// Each batch is one transaction, so a crash replays it whole. Single-
+// threaded: one processor per database.
 class processor {
  public:
   processor(store& db, const lead_definition& definition, std::vector<std::string> connectors);
 
   // Processes up to `limit` unprocessed events; returns how many it took.
   std::size_t run(std::size_t limit);
+  // Re-evaluates up to `limit` leads due at `now`; returns how many.
+  std::size_t run_due(timestamp now, std::size_t limit);
 
   struct counters {
     std::size_t events = 0;
@@ -32,6 +35,8 @@ class processor {
   const counters& totals() const { return totals_; }
 
  private:
+  class batch_state;
+
   store& db_;
   const lead_definition& definition_;
   std::vector<std::string> connectors_;

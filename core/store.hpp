@@ -32,7 +32,8 @@ struct transition {
   std::string rule;
   std::string reason;
   timestamp at{};
-  std::int64_t event_seq = 0;  // the event that triggered it
+  std::int64_t event_seq = 0;  // the event that triggered it; 0 for a timed re-check
+  std::string breakdown;       // breakdown_json() of the evaluation
 };
 
 // Everything one processor pass changes, written atomically: leads are
@@ -76,6 +77,9 @@ class store {
   virtual std::optional<lead> find_lead(std::string_view key) = 0;
   virtual void commit_processing(const processing_batch& batch) = 0;
   virtual std::vector<transition> transitions_of(std::string_view key) = 0;
+  // Leads whose next_check is due at `now`, soonest first (the scheduler's
+  // index: never a scan of all leads).
+  virtual std::vector<lead> due_leads(timestamp now, std::size_t limit) = 0;
 
   // ---- delivery ----
   // Updates whose next attempt is due at `now`, oldest first.

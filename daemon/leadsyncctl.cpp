@@ -1,4 +1,6 @@
 // leadsyncctl: looks into a leadsyncd database (safe while the daemon runs).
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -6,6 +8,7 @@
 #include "adapters/builtin.hpp"
 #include "config/config.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "daemon/definition_loader.hpp"
 
 namespace {
 
@@ -16,7 +19,7 @@ constexpr const char* usage =
     "\n"
     "commands:\n"
     "  status          outbox depth per connector and dead letters\n"
-    "  lead EMAIL      a lead's stage, score and transition history with reasons\n"
+    "  explain EMAIL   a lead's stage, score, fit and junk breakdowns and its history with reasons\n"
     "  dlq             dead-lettered stage updates with the CRM's message\n";
 
 int status(core::store& db, const config::config& cfg) {
@@ -29,22 +32,58 @@ int status(core::store& db, const config::config& cfg) {
   return 0;
 }
 
-int lead(core::store& db, const std::string& raw_email) {
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::string s = buf;
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') {
+    s.pop_back();
+  }
+  return s;
+}
+
+// A lead's stage, score and fit breakdowns now, and every transition with its reason.
+int explain(core::store& db, const core::lead_definition& definition, const std::string& raw_email) {
   const std::string email = core::normalise_email(raw_email);
   const auto l = db.find_lead(email);
   if (!l) {
     std::cerr << "leadsyncctl: no lead with email " << raw_email << '\n';
     return 1;
   }
-  std::cout << "lead " << l->id << " " << l->email << "\n  stage: " << l->stage << "\n  score: " << l->score
-            << "\n  last activity: " << core::format_rfc3339(l->last_activity) << "\n  activities:";
-  for (const auto& [kind, n] : l->activity_counts) {
-    std::cout << ' ' << kind << '=' << n;
+  const core::evaluation ev = definition.evaluate(*l, core::now_utc());
+  std::cout << "lead " << l->id << "  " << l->email << "\n"
+            << "  stage:   " << l->stage << (l->track.empty() ? "" : "  (track " + l->track + ")")
+            << "  since " << core::format_rfc3339(l->stage_since) << "\n";
+  if (!l->sales_stage.empty()) {
+    std::cout << "  sales set: " << l->sales_stage << " on " << core::format_rfc3339(l->sales_stage_at) << "\n";
   }
-  std::cout << "\n  transitions:\n";
+  std::cout << "  now:     " << ev.stage << "  rule " << ev.rule << ": " << ev.reason << "\n";
+  if (!ev.inputs.empty()) {
+    std::cout << "           read " << ev.inputs << "\n";
+  }
+  std::cout << "  score:   " << number(ev.exact_score) << "\n";
+  for (const auto& p : ev.score_parts) {
+    std::cout << "           " << number(p.points) << "  " << p.rule << "\n";
+  }
+  std::cout << "  fit:     " << number(ev.fit) << "  grade " << ev.grade << "\n";
+  for (const auto& p : ev.fit_parts) {
+    std::cout << "           " << number(p.points) << "  " << p.rule << "\n";
+  }
+  if (!ev.junk.empty()) {
+    std::cout << "  junk:\n";
+    for (const auto& j : ev.junk) {
+      std::cout << "           " << j.code << ": " << j.message << "\n";
+    }
+  }
+  if (ev.sla_breached || l->sla_breached) {
+    std::cout << "  SLA:     breached (no answer from sales in time)\n";
+  }
+  std::cout << "  activities: " << l->activities.size() << ", last " << core::format_rfc3339(l->last_activity) << "\n";
+  std::cout << "  history:\n";
   for (const auto& t : db.transitions_of(email)) {
     std::cout << "    " << core::format_rfc3339(t.at) << "  " << (t.from_stage.empty() ? "(new)" : t.from_stage)
-              << " -> " << t.to_stage << "  rule=" << t.rule << "  " << t.reason << '\n';
+              << " -> " << t.to_stage << "  score " << t.score << "  rule " << t.rule << ": " << t.reason << '\n';
   }
   return 0;
 }
@@ -91,8 +130,9 @@ int main(int argc, char** argv) {
     if (command[0] == "status" && command.size() == 1) {
       return status(*db, *loaded.value);
     }
-    if (command[0] == "lead" && command.size() == 2) {
-      return lead(*db, command[1]);
+    if ((command[0] == "explain" || command[0] == "lead") && command.size() == 2) {
+      const auto definition = daemon::load_engine(*loaded.value, std::filesystem::canonical("/proc/self/exe"));
+      return explain(*db, *definition, command[1]);
     }
     if (command[0] == "dlq" && command.size() == 1) {
       return dlq(*db);

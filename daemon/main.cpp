@@ -18,7 +18,7 @@
 
 #include "adapters/builtin.hpp"
 #include "config/config.hpp"
-#include "core/placeholder_definition.hpp"
+#include "daemon/definition_loader.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/logging.hpp"
@@ -86,7 +86,7 @@ asio::awaitable<void> wait_for_shutdown(asio::io_context& ioc, daemon::http_serv
   ioc.stop();
 }
 
-int run(const config::config& cfg, const core::registry& adapters) {
+int run(const config::config& cfg, const core::registry& adapters, const std::filesystem::path& executable) {
   auto log = spdlog::get("main");
 
   daemon::source_table sources;
@@ -107,10 +107,15 @@ int run(const config::config& cfg, const core::registry& adapters) {
     std::filesystem::create_directories(cfg.storage.path.parent_path());
   }
   const core::sqlite_options db{cfg.storage.path, false};
-  const core::placeholder_definition definition(cfg.definition.mql_score, cfg.definition.points);
+  const auto definition = daemon::load_engine(cfg, executable);
+  if (daemon::shipped_disposable_list(executable).empty()) {
+    log->warn("disposable-domain list not found; set [lead_definition.junk] disposable_domains_file");
+  }
+  log->info("lead definition stages={} scoring_rules={} fit_rules={}", definition->model().stages.size(),
+            definition->model().score.rules.size(), definition->model().fit_model.rules.size());
 
   daemon::delivery delivery(db, std::move(connectors), cfg.delivery);
-  daemon::writer writer(db, definition, connector_names, [&delivery] { delivery.wake(); });
+  daemon::writer writer(db, *definition, connector_names, [&delivery] { delivery.wake(); });
   writer.start();
   delivery.start();
 
@@ -166,7 +171,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   try {
-    return run(cfg, adapters);
+    return run(cfg, adapters, std::filesystem::canonical("/proc/self/exe"));
   } catch (const std::exception& e) {
     spdlog::get("main")->critical("cannot run error=\"{}\"", e.what());
     return 1;

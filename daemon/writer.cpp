@@ -99,18 +99,21 @@ void writer::commit(std::vector<pending>& batch) {
   }
 }
 
-// Returns true when more events may be waiting.
+// Processes a batch of logged events, then a batch of leads whose time has
+// come (decay, inactivity, SLA). Returns true when more may be waiting.
 bool writer::process_some() {
   try {
     core::processor proc(*store_, definition_, connectors_);
-    const std::size_t n = proc.run(process_batch);
+    const std::size_t events = proc.run(process_batch);
+    const std::size_t due = proc.run_due(core::now_utc(), process_batch);
     if (proc.totals().transitions > 0) {
       on_outbox_changed_();
     }
-    if (n > 0) {
-      spdlog::get("writer")->debug("processed events={} transitions={}", n, proc.totals().transitions);
+    if (events > 0 || due > 0) {
+      spdlog::get("writer")->debug("processed events={} due_leads={} transitions={}", events, due,
+                                   proc.totals().transitions);
     }
-    return n == process_batch;
+    return events == process_batch || due == process_batch;
   } catch (const core::store_error& e) {
     spdlog::get("writer")->error("processing failed, retrying in 1s error=\"{}\"", e.what());
     return false;

@@ -20,7 +20,8 @@ namespace leadsync::daemon {
 // events with submit(); it appends everything pending in one transaction
 // (group commit) and only then calls each completion, so a webhook is
 // acknowledged only once its event is durable. Between commits it runs the
-// processor over the event log and tells delivery when the outbox changed.
+// processor over the event log and over leads whose re-check is due (at
+// least once a second), and tells delivery when the outbox changed.
 class writer {
  public:
   using append_result = core::result<std::vector<core::append_status>>;

@@ -33,8 +33,10 @@ CREATE TABLE leads (
   stage          TEXT NOT NULL,
   score          INTEGER NOT NULL,
   state          TEXT NOT NULL,
-  updated_at_ms  INTEGER NOT NULL
+  updated_at_ms  INTEGER NOT NULL,
+  next_due_at_ms INTEGER
 );
+CREATE INDEX leads_due ON leads (next_due_at_ms) WHERE next_due_at_ms IS NOT NULL;
 
 CREATE TABLE transitions (
   id          INTEGER PRIMARY KEY,
@@ -45,7 +47,8 @@ CREATE TABLE transitions (
   score       INTEGER NOT NULL,
   rule        TEXT NOT NULL,
   reason      TEXT NOT NULL,
-  event_seq   INTEGER NOT NULL
+  event_seq   INTEGER NOT NULL,
+  breakdown   TEXT NOT NULL
 );
 CREATE INDEX leads_by_email ON leads (email) WHERE email <> '';
 CREATE INDEX transitions_by_lead ON transitions (lead_id, id);

@@ -73,6 +73,9 @@ class sqlite_store final : public store {
     while (select_lead_.step()) {
       lead l = lead_from_json(select_lead_.column_text(1));
       l.id = select_lead_.column_int(0);
+      if (!select_lead_.column_is_null(2)) {
+        l.next_check = from_millis(select_lead_.column_int(2));
+      }
       out = std::move(l);
     }
     return out;
@@ -82,13 +85,13 @@ class sqlite_store final : public store {
     sqlite::transaction tx(db_);
     const std::int64_t now_ms = to_millis(now_utc());
     for (const lead& l : batch.leads) {
-      upsert_lead_.bind(1, l.key)
-          .bind(2, l.email)
-          .bind(3, l.stage)
-          .bind(4, l.score)
-          .bind(5, to_json(l))
-          .bind(6, now_ms)
-          .run();
+      upsert_lead_.bind(1, l.key).bind(2, l.email).bind(3, l.stage).bind(4, l.score).bind(5, to_json(l)).bind(6, now_ms);
+      if (l.next_check == timestamp{}) {
+        upsert_lead_.bind_null(7);
+      } else {
+        upsert_lead_.bind(7, to_millis(l.next_check));
+      }
+      upsert_lead_.run();
     }
     for (const transition& t : batch.transitions) {
       insert_transition_.bind(1, t.lead_key)
@@ -99,6 +102,7 @@ class sqlite_store final : public store {
           .bind(6, t.rule)
           .bind(7, t.reason)
           .bind(8, t.event_seq)
+          .bind(9, t.breakdown)
           .run();
     }
     for (const stage_update& u : batch.updates) {
@@ -133,7 +137,20 @@ class sqlite_store final : public store {
       t.rule = select_transitions_.column_text(4);
       t.reason = select_transitions_.column_text(5);
       t.event_seq = select_transitions_.column_int(6);
+      t.breakdown = select_transitions_.column_text(7);
       out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  std::vector<lead> due_leads(timestamp now, std::size_t limit) override {
+    std::vector<lead> out;
+    select_due_leads_.bind(1, to_millis(now)).bind(2, static_cast<std::int64_t>(limit));
+    while (select_due_leads_.step()) {
+      lead l = lead_from_json(select_due_leads_.column_text(1));
+      l.id = select_due_leads_.column_int(0);
+      l.next_check = from_millis(select_due_leads_.column_int(2));
+      out.push_back(std::move(l));
     }
     return out;
   }
@@ -222,19 +239,23 @@ class sqlite_store final : public store {
                           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_event_id) DO NOTHING"};
   statement select_unprocessed_{db_.handle(), "SELECT seq, body FROM events WHERE processed = 0 ORDER BY seq LIMIT ?"};
   statement mark_processed_{db_.handle(), "UPDATE events SET processed = 1 WHERE seq = ?"};
-  statement select_lead_{db_.handle(), "SELECT id, state FROM leads WHERE lead_key = ?"};
+  statement select_lead_{db_.handle(), "SELECT id, state, next_due_at_ms FROM leads WHERE lead_key = ?"};
+  statement select_due_leads_{db_.handle(),
+                              "SELECT id, state, next_due_at_ms FROM leads WHERE next_due_at_ms <= ? "
+                              "ORDER BY next_due_at_ms LIMIT ?"};
   statement upsert_lead_{db_.handle(),
-                         "INSERT INTO leads (lead_key, email, stage, score, state, updated_at_ms) "
-                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (lead_key) DO UPDATE SET email = excluded.email, "
-                         "stage = excluded.stage, score = excluded.score, "
+                         "INSERT INTO leads (lead_key, email, stage, score, state, updated_at_ms, next_due_at_ms) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lead_key) DO UPDATE SET email = excluded.email, "
+                         "stage = excluded.stage, score = excluded.score, next_due_at_ms = excluded.next_due_at_ms, "
                          "state = excluded.state, updated_at_ms = excluded.updated_at_ms"};
   statement insert_transition_{
       db_.handle(),
-      "INSERT INTO transitions (lead_id, at_ms, from_stage, to_stage, score, rule, reason, event_seq) "
-      "SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM leads WHERE lead_key = ?1"};
+      "INSERT INTO transitions (lead_id, at_ms, from_stage, to_stage, score, rule, reason, event_seq, breakdown) "
+      "SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM leads WHERE lead_key = ?1"};
   statement select_transitions_{
       db_.handle(),
-      "SELECT t.at_ms, t.from_stage, t.to_stage, t.score, t.rule, t.reason, t.event_seq FROM transitions t "
+      "SELECT t.at_ms, t.from_stage, t.to_stage, t.score, t.rule, t.reason, t.event_seq, t.breakdown "
+      "FROM transitions t "
       "JOIN leads l ON l.id = t.lead_id WHERE l.lead_key = ? ORDER BY t.id"};
   // Latest state wins: a row for (connector, lead) is replaced only by a
   // higher version, and a replaced row is due at once with a fresh attempt count.

@@ -39,20 +39,12 @@ TEST(ConfigLoader, ExampleConfigLoads) {
   EXPECT_EQ(c.delivery.retry_max, std::chrono::milliseconds{300000});
   EXPECT_EQ(c.delivery.poll_interval, std::chrono::milliseconds{1000});
 
-  EXPECT_EQ(c.definition.mql_score, 50);
-  const std::map<std::string, std::int64_t, std::less<>> points{{"content_download", 15},
-                                                                {"demo_request", 50},
-                                                                {"form_submit", 10},
-                                                                {"pricing_page_view", 20},
-                                                                {"webinar_attended", 20}};
-  EXPECT_EQ(c.definition.points, points);
-
   ASSERT_EQ(c.sources.size(), 1U);
   const source_config& s = c.sources[0];
   EXPECT_EQ(s.name, "website");
   EXPECT_EQ(s.format, "generic");
   EXPECT_EQ(s.where.file, file);
-  EXPECT_EQ(s.where.line, 38);
+  EXPECT_EQ(s.where.line, 32);
   EXPECT_EQ(s.where.column, 1);
   const core::string_map map{
       {"company", "/company"},       {"email", "/email"}, {"event_id", "/submission_id"},
@@ -61,7 +53,8 @@ TEST(ConfigLoader, ExampleConfigLoads) {
   EXPECT_EQ(s.options.map_or_empty("map"), map);
   EXPECT_EQ(s.options.map_or_empty("defaults"), (core::string_map{{"kind", "form_submit"}}));
   EXPECT_EQ(s.options.map_or_empty("attributes"),
-            (core::string_map{{"form", "/form"}, {"page", "/page"}}));
+            (core::string_map{{"country", "/country"}, {"employees", "/company_size"}, {"form", "/form"},
+                              {"naics", "/naics"}, {"page", "/page"}}));
   EXPECT_FALSE(s.options.has("format"));
 
   ASSERT_EQ(c.connectors.size(), 1U);
@@ -69,7 +62,7 @@ TEST(ConfigLoader, ExampleConfigLoads) {
   EXPECT_EQ(k.name, "stage_log");
   EXPECT_EQ(k.type, "jsonl");
   EXPECT_EQ(k.options.string_or("path", ""), "var/stage-updates.jsonl");
-  EXPECT_EQ(k.where.line, 58);
+  EXPECT_EQ(k.where.line, 55);
   EXPECT_FALSE(k.options.has("type"));
 }
 
@@ -91,8 +84,7 @@ TEST(ConfigLoader, EmptyFileGivesDefaults) {
   EXPECT_EQ(c.delivery.retry_initial, defaults.delivery.retry_initial);
   EXPECT_EQ(c.delivery.retry_max, defaults.delivery.retry_max);
   EXPECT_EQ(c.delivery.poll_interval, defaults.delivery.poll_interval);
-  EXPECT_EQ(c.definition.mql_score, 50);
-  EXPECT_TRUE(c.definition.points.empty());
+  EXPECT_EQ(c.definition.model, nullptr);  // the daemon's built-in definition
   EXPECT_TRUE(c.sources.empty());
   EXPECT_TRUE(c.connectors.empty());
 }

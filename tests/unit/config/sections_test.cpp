@@ -1,4 +1,5 @@
-// The fixed sections: [server], [storage], [log], [delivery], [lead_definition].
+// The fixed sections: [server], [storage], [log], [delivery]. [lead_definition]
+// is definition_test.cpp's.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -108,25 +109,6 @@ TEST(ConfigSections, DeliveryBackoffBounds) {
       messages(load("[delivery]\nretry_initial_ms = 0\nretry_max_ms = 1\npoll_interval_ms = 0\n")),
       (lines{"t.toml:2:20: delivery.retry_initial_ms: expected an integer of at least 1, got 0",
              "t.toml:4:20: delivery.poll_interval_ms: expected an integer of at least 1, got 0"}));
-}
-
-TEST(ConfigSections, LeadDefinition) {
-  const load_result r =
-      load("[lead_definition]\nmql_score = -5\npoints = { unsubscribe = -30, demo = 50 }\n");
-  ASSERT_TRUE(r.value);
-  EXPECT_EQ(r.value->definition.mql_score, -5);
-  EXPECT_EQ(r.value->definition.points,
-            (std::map<std::string, std::int64_t, std::less<>>{{"demo", 50}, {"unsubscribe", -30}}));
-
-  EXPECT_EQ(
-      messages(load("[lead_definition]\nmql_score = \"50\"\nthreshold = 3\n"
-                    "[lead_definition.points]\nform_submit = \"ten\"\nchat.started = 5\n")),
-      (lines{"t.toml:2:13: lead_definition.mql_score: expected an integer, got string",
-             "t.toml:3:1: lead_definition.threshold: unknown key (known keys: mql_score, points)",
-             "t.toml:5:15: lead_definition.points.form_submit: expected an integer, got string",
-             "t.toml:6:1: lead_definition.points.chat: expected an integer, got table"}));
-  EXPECT_EQ(messages(load("[lead_definition]\npoints = 10\n")),
-            (lines{"t.toml:2:10: lead_definition.points: expected a table, got integer"}));
 }
 
 }  // namespace

@@ -70,7 +70,11 @@ TEST(LeadJson, RoundTripsStateAndCounts) {
   l.company = "Analytical Engines";
   l.first_seen = from_millis(1000);
   l.last_activity = from_millis(2000);
-  l.activity_counts = {{"form_submit", 2}, {"webinar_attended", 1}};
+  l.activities = {{"form_submit", from_millis(1000), "form", 10}, {"page_view", from_millis(1500), "", 0}};
+  l.traits = {{"country", "DE"}};
+  l.qualifiers = {{"budget", "50k"}};
+  l.sales_stage = "sal";
+  l.sales_stage_at = from_millis(1800);
   const lead back = lead_from_json(to_json(l));
   EXPECT_EQ(back.email, l.email);
   EXPECT_EQ(back.stage, "engaged");
@@ -79,7 +83,15 @@ TEST(LeadJson, RoundTripsStateAndCounts) {
   EXPECT_EQ(back.company, "Analytical Engines");
   EXPECT_EQ(to_millis(back.first_seen), 1000);
   EXPECT_EQ(to_millis(back.last_activity), 2000);
-  EXPECT_EQ(back.activity_counts, l.activity_counts);
+  ASSERT_EQ(back.activities.size(), 2u);
+  EXPECT_EQ(back.activities[0].rule, "form");
+  EXPECT_EQ(back.activities[0].points, 10);
+  EXPECT_EQ(to_millis(back.activities[1].at), 1500);
+  EXPECT_EQ(back.activities[1].rule, "");
+  EXPECT_EQ(back.traits, l.traits);
+  EXPECT_EQ(back.qualifiers, l.qualifiers);
+  EXPECT_EQ(back.sales_stage, "sal");
+  EXPECT_EQ(to_millis(back.sales_stage_at), 1800);
 }
 
 TEST(StageUpdateJson, HasTheDocumentedFields) {

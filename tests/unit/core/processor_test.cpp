@@ -1,9 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "core/placeholder_definition.hpp"
+#include "core/definition/engine.hpp"
 #include "core/processor.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "temp_db.hpp"
+#include "test_definition.hpp"
 
 namespace leadsync::core {
 namespace {
@@ -29,7 +30,7 @@ class ProcessorTest : public ::testing::Test {
 
   temp_db tmp_;
   std::unique_ptr<store> db_ = open_sqlite_store({tmp_.path(), false});
-  placeholder_definition definition_{50, {{"form_submit", 10}, {"demo_request", 50}}};
+  definition::engine definition_{testing::small_model()};
   processor proc_{*db_, definition_, {"crm", "log"}};
   std::int64_t next_ms_ = 1'700'000'000'000;
 };
@@ -54,7 +55,8 @@ TEST_F(ProcessorTest, FirstScoredEventMakesAnEngagedLeadWithUpdatesForEveryConne
   auto history = db_->transitions_of("ada@example.com");
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].to_stage, "engaged");
-  EXPECT_EQ(history[0].rule, "placeholder.engaged");
+  EXPECT_EQ(history[0].rule, "engaged.score");
+  EXPECT_NE(history[0].breakdown.find("\"form\":10"), std::string::npos) << history[0].breakdown;
 }
 
 TEST_F(ProcessorTest, LatestStateWinsWhenSeveralChangesWaitForDelivery) {
@@ -80,7 +82,7 @@ TEST_F(ProcessorTest, SeveralEventsOfOneLeadInOneBatch) {
   ASSERT_TRUE(l.has_value());
   EXPECT_EQ(l->score, 70);
   EXPECT_EQ(l->stage, "mql");
-  EXPECT_EQ(l->activity_counts.at("form_submit"), 2);
+  EXPECT_EQ(l->activities.size(), 3u);
   const auto history = db_->transitions_of("ada@example.com");
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[0].to_stage, "engaged");
