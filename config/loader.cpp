@@ -2,10 +2,8 @@
 // checked (unknown keys are errors), every problem is reported with the file,
 // line, column and dotted key, and all of them are reported at once.
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <memory>
 #include <system_error>
+#include <tuple>
 #include <utility>
 
 #include "config/checker.hpp"
@@ -14,25 +12,6 @@
 namespace leadsync::config {
 
 namespace {
-
-// The OS's reason when the file cannot be read, or nullopt with `out` filled.
-std::optional<std::string> read_all(const std::filesystem::path& file, std::string& out) {
-  errno = 0;
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f{std::fopen(file.c_str(), "rb"),
-                                                          &std::fclose};
-  if (!f) {
-    return std::generic_category().message(errno);
-  }
-  char buffer[64 * 1024];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f.get())) > 0) {
-    out.append(buffer, n);
-  }
-  if (std::ferror(f.get()) != 0) {
-    return std::generic_category().message(errno);  // e.g. EISDIR for a directory
-  }
-  return std::nullopt;
-}
 
 void read_root(const toml::table& root, const core::registry& adapters, detail::checker& check,
                config& out) {
@@ -85,7 +64,7 @@ std::string format(const diagnostic& d) {
 
 load_result load_file(const std::filesystem::path& file, const core::registry& adapters) {
   std::string text;
-  if (auto reason = read_all(file, text)) {
+  if (auto reason = detail::read_text_file(file, text)) {
     return load_result{
         std::nullopt,
         {diagnostic{location{file.string(), 0, 0}, "", "cannot read config file: " + *reason}}};
@@ -111,10 +90,13 @@ load_result load_string(std::string_view toml_text, std::string_view file_name,
   if (check.ok()) {
     return load_result{std::move(out), {}};
   }
-  // Readers walk tables in key order; report in the order of the file.
+  // Readers walk tables in key order; report in the order of the files: the
+  // config first, then a definition file it names.
   std::vector<diagnostic> errors = check.take();
-  std::stable_sort(errors.begin(), errors.end(), [](const diagnostic& a, const diagnostic& b) {
-    return std::pair{a.where.line, a.where.column} < std::pair{b.where.line, b.where.column};
+  const std::string main_file{file_name};
+  std::stable_sort(errors.begin(), errors.end(), [&](const diagnostic& a, const diagnostic& b) {
+    return std::tuple{a.where.file != main_file, a.where.file, a.where.line, a.where.column} <
+           std::tuple{b.where.file != main_file, b.where.file, b.where.line, b.where.column};
   });
   return load_result{std::nullopt, std::move(errors)};
 }

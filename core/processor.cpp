@@ -77,6 +77,12 @@ class processor::batch_state {
     return it->second;
   }
 
+  // A lead already read (the scheduler's due leads).
+  lead& adopt(lead l) {
+    const std::string key = l.key;
+    return touched_.insert_or_assign(key, std::move(l)).first->second;
+  }
+
   // Evaluates `l` at `now` and records what changed.
   void evaluate(lead& l, timestamp now, std::int64_t event_seq) {
     const evaluation ev = definition_.evaluate(l, now);
@@ -174,8 +180,7 @@ std::size_t processor::run_due(timestamp now, std::size_t limit) {
   }
   batch_state state(db_, definition_, connectors_);
   for (lead& d : due) {
-    lead& l = state.get(d.key);
-    state.evaluate(l, now, 0);
+    state.evaluate(state.adopt(std::move(d)), now, 0);
   }
   processing_batch& batch = state.finish();
   db_.commit_processing(batch);

@@ -177,13 +177,14 @@ void engine::decide_stage(const lead& l, timestamp now, evaluation& ev) const {
   } else {
     set(base_stage_, "base", "email known; no rule of a higher stage holds");
     const lead_environment env(l, ev, now);
-    expr::trace t;
     bool found = false;
     for (std::size_t idx = stages.size(); idx-- > base_stage_ + 1 && !found;) {
       for (const stage_rule& rule : stages[idx].rules) {
-        t.clear();
-        const auto held = rule.when.test(env, t);
+        const auto held = rule.when.test(env);
         if (held && held.value()) {
+          // Only the rule that decided is traced: tracing allocates.
+          expr::trace t;
+          (void)rule.when.test(env, t);
           chosen = idx;
           ev.track = rule.track;
           ev.inputs = t.to_string();

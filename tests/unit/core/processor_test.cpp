@@ -176,3 +176,77 @@ TEST_F(ProcessorTest, ReplayingTheSameEventsGivesTheSameTransitions) {
 
 }  // namespace
 }  // namespace leadsync::core
+
+namespace leadsync::core {
+namespace {
+
+TEST(ProcessorSchedule, DueLeadsAreReEvaluatedFromTheIndex) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  auto model = testing::small_model();
+  model->score.half_life = std::chrono::days{30};
+  const definition::engine engine(model);
+  processor proc(*db, engine, {"crm"});
+
+  event e;
+  e.source = "website";
+  e.source_event_id = "1";
+  e.email = "ada@example.com";
+  e.kind = "demo_request";
+  e.received_at = e.occurred_at = from_millis(1'700'000'000'000);
+  const std::vector<event> one{e};
+  db->append_events(one);
+  proc.run(10);
+  ASSERT_EQ(db->find_lead("ada@example.com")->stage, "mql");
+  db->mark_delivered(db->due_updates("crm", from_millis(INT64_C(1) << 50), 10));
+
+  // Nothing is due before the lead's next check.
+  EXPECT_EQ(proc.run_due(e.received_at + std::chrono::hours{1}, 10), 0u);
+  // A month of silence later the score has decayed below the MQL threshold.
+  const auto later = e.received_at + std::chrono::days{31};
+  EXPECT_EQ(db->due_leads(later, 10).size(), 1u);
+  EXPECT_EQ(proc.run_due(later, 10), 1u);
+  const auto l = db->find_lead("ada@example.com");
+  EXPECT_EQ(l->stage, "engaged");
+  auto updates = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0].stage, "engaged");
+  EXPECT_EQ(updates[0].previous_stage, "mql");
+  const auto history = db->transitions_of("ada@example.com");
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1].event_seq, 0);  // a timed re-check, not an event
+  EXPECT_GT(l->next_check, later);      // still decaying: checked again later
+}
+
+TEST(ProcessorIdentity, AnAnonymousHistoryMergesIntoTheKnownLead) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  const definition::engine engine(testing::small_model());
+  processor proc(*db, engine, {"crm"});
+  auto post = [&](std::string id, std::string email, std::string kind, std::int64_t ms) {
+    event e;
+    e.source = "chat";
+    e.source_event_id = std::move(id);
+    e.email = std::move(email);
+    e.anonymous_id = "visitor-7";
+    e.kind = std::move(kind);
+    e.received_at = e.occurred_at = from_millis(ms);
+    const std::vector<event> one{e};
+    db->append_events(one);
+    proc.run(10);
+  };
+  post("1", "", "demo_request", 1'700'000'000'000);
+  ASSERT_EQ(db->find_lead("anon:chat:visitor-7")->stage, "anonymous");
+  post("2", "ada@example.com", "form_submit", 1'700'000'100'000);
+
+  const auto known = db->find_lead("ada@example.com");
+  ASSERT_TRUE(known.has_value());
+  EXPECT_EQ(known->activities.size(), 2u);  // both histories
+  EXPECT_EQ(known->score, 60);
+  EXPECT_EQ(known->stage, "mql");
+  EXPECT_EQ(known->merged_keys, std::vector<std::string>{"anon:chat:visitor-7"});
+  EXPECT_EQ(db->find_lead("anon:chat:visitor-7")->merged_into, "ada@example.com");
+}
+
+}  // namespace
+}  // namespace leadsync::core
