@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace leadsync::core {
@@ -67,6 +68,35 @@ class processor::batch_state {
   batch_state(store& db, const lead_definition& definition, const std::vector<std::string>& connectors)
       : db_(db), definition_(definition), connectors_(connectors) {}
 
+  // The key of the lead an event belongs to: its email; else a lead an
+  // alias of it (its anonymous id, an id in another system) already names;
+  // else its anonymous key. "" when it names nobody.
+  std::string resolve(const event& e) {
+    std::string key = lead_key(e);
+    if (key.empty() || !normalise_email(e.email).empty()) {
+      return key;
+    }
+    if (auto known = alias(key)) {
+      return *known;
+    }
+    for (const auto& [system, id] : e.external_ids) {
+      if (auto known = alias("id:" + system + ":" + id)) {
+        return *known;
+      }
+    }
+    return key;
+  }
+
+  // Remembers the other names an event gives a known lead.
+  void learn_aliases(const event& e, const std::string& key) {
+    if (!e.anonymous_id.empty()) {
+      add_alias("anon:" + e.source + ":" + e.anonymous_id, key);
+    }
+    for (const auto& [system, id] : e.external_ids) {
+      add_alias("id:" + system + ":" + id, key);
+    }
+  }
+
   lead& get(const std::string& key) {
     auto it = touched_.find(key);
     if (it == touched_.end()) {
@@ -126,6 +156,22 @@ class processor::batch_state {
   processing_batch& batch() { return batch_; }
 
  private:
+  std::optional<std::string> alias(const std::string& name) {
+    if (auto it = new_aliases_.find(name); it != new_aliases_.end()) {
+      return it->second;
+    }
+    return db_.resolve_alias(name);
+  }
+
+  void add_alias(const std::string& name, const std::string& key) {
+    if (alias(name) == key) {
+      return;
+    }
+    new_aliases_[name] = key;
+    batch_.aliases.emplace_back(name, key);
+  }
+
+  std::map<std::string, std::string, std::less<>> new_aliases_;
   store& db_;
   const lead_definition& definition_;
   const std::vector<std::string>& connectors_;
@@ -145,7 +191,7 @@ std::size_t processor::run(std::size_t limit) {
   for (const stored_event& se : events) {
     state.batch().processed_event_seqs.push_back(se.seq);
     const event& e = se.data;
-    const std::string key = lead_key(e);
+    const std::string key = state.resolve(e);
     if (key.empty()) {
       continue;  // names nobody: kept in the event log only
     }
@@ -153,12 +199,15 @@ std::size_t processor::run(std::size_t limit) {
     if (l.email.empty()) {
       l.email = normalise_email(e.email);
     }
-    // The same person seen anonymously before: one lead, both histories.
-    if (!l.email.empty() && !e.anonymous_id.empty()) {
-      lead& anon = state.get("anon:" + e.source + ":" + e.anonymous_id);
-      if (anon.id != 0 && anon.merged_into.empty()) {
-        merge(l, anon);
+    if (!l.email.empty()) {
+      // The same person seen anonymously before: one lead, both histories.
+      if (!e.anonymous_id.empty()) {
+        lead& anon = state.get("anon:" + e.source + ":" + e.anonymous_id);
+        if (anon.id != 0 && anon.merged_into.empty()) {
+          merge(l, anon);
+        }
       }
+      state.learn_aliases(e, key);
     }
     fold(l, e);
     definition_.record(l, e);

@@ -10,9 +10,11 @@
 namespace leadsync::core {
 
 // Turns logged events into lead state. Each run() takes a batch of
-// unprocessed events in log order; for each: find the lead (lead_key(): the
-// normalised email, else the source's anonymous id; an event carrying both
-// merges the anonymous lead into the known one), fold the event in through
+// unprocessed events in log order; for each: find the lead (the normalised
+// email; else the lead an alias names - an anonymous id or an id in another
+// system seen earlier with an email; else the source's anonymous id; an
+// event carrying an email and an anonymous id merges the anonymous lead into
+// the known one and remembers the aliases), fold the event in through
 // the definition's record(), evaluate at the event's receive time, and on a
 // stage change record the transition with its breakdown and, for leads with
 // an email, put a stage update in every connector's outbox. run_due() does

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/event.hpp"
@@ -46,6 +47,9 @@ struct processing_batch {
   std::vector<transition> transitions;
   std::vector<stage_update> updates;
   std::vector<std::int64_t> processed_event_seqs;
+  // Other names of a lead: "anon:<source>:<id>" once its email is known,
+  // "id:<system>:<id>" for ids in other systems. alias -> lead key.
+  std::vector<std::pair<std::string, std::string>> aliases;
 };
 
 // A stage update a connector gave up on, with the CRM's words.
@@ -75,6 +79,8 @@ class store {
   // ---- processing ----
   virtual std::vector<stored_event> unprocessed_events(std::size_t limit) = 0;
   virtual std::optional<lead> find_lead(std::string_view key) = 0;
+  // The key of the lead an alias names, if any.
+  virtual std::optional<std::string> resolve_alias(std::string_view alias) = 0;
   virtual void commit_processing(const processing_batch& batch) = 0;
   virtual std::vector<transition> transitions_of(std::string_view key) = 0;
   // Leads whose next_check is due at `now`, soonest first (the scheduler's

@@ -50,6 +50,10 @@ CREATE TABLE transitions (
   event_seq   INTEGER NOT NULL,
   breakdown   TEXT NOT NULL
 );
+CREATE TABLE lead_aliases (
+  alias     TEXT PRIMARY KEY,
+  lead_key  TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX leads_by_email ON leads (email) WHERE email <> '';
 CREATE INDEX transitions_by_lead ON transitions (lead_id, id);
 

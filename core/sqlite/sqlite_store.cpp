@@ -118,10 +118,22 @@ class sqlite_store final : public store {
           .bind(10, now_ms)
           .run();
     }
+    for (const auto& [alias, key] : batch.aliases) {
+      upsert_alias_.bind(1, alias).bind(2, key).run();
+    }
     for (std::int64_t seq : batch.processed_event_seqs) {
       mark_processed_.bind(1, seq).run();
     }
     tx.commit();
+  }
+
+  std::optional<std::string> resolve_alias(std::string_view alias) override {
+    std::optional<std::string> out;
+    select_alias_.bind(1, alias);
+    while (select_alias_.step()) {
+      out = select_alias_.column_text(0);
+    }
+    return out;
   }
 
   std::vector<transition> transitions_of(std::string_view key) override {
@@ -240,6 +252,10 @@ class sqlite_store final : public store {
   statement select_unprocessed_{db_.handle(), "SELECT seq, body FROM events WHERE processed = 0 ORDER BY seq LIMIT ?"};
   statement mark_processed_{db_.handle(), "UPDATE events SET processed = 1 WHERE seq = ?"};
   statement select_lead_{db_.handle(), "SELECT id, state, next_due_at_ms FROM leads WHERE lead_key = ?"};
+  statement select_alias_{db_.handle(), "SELECT lead_key FROM lead_aliases WHERE alias = ?"};
+  statement upsert_alias_{db_.handle(),
+                          "INSERT INTO lead_aliases (alias, lead_key) VALUES (?, ?) "
+                          "ON CONFLICT (alias) DO UPDATE SET lead_key = excluded.lead_key"};
   statement select_due_leads_{db_.handle(),
                               "SELECT id, state, next_due_at_ms FROM leads WHERE next_due_at_ms <= ? "
                               "ORDER BY next_due_at_ms LIMIT ?"};

@@ -250,3 +250,49 @@ TEST(ProcessorIdentity, AnAnonymousHistoryMergesIntoTheKnownLead) {
 
 }  // namespace
 }  // namespace leadsync::core
+
+namespace leadsync::core {
+namespace {
+
+TEST(ProcessorIdentity, LaterEventsFindTheKnownLeadByAliases) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  const definition::engine engine(testing::small_model());
+  processor proc(*db, engine, {"crm"});
+  std::int64_t ms = 1'700'000'000'000;
+  auto post = [&](std::string source, std::string id, std::string email, std::string anon,
+                  string_map external, std::string kind) {
+    event e;
+    e.source = std::move(source);
+    e.source_event_id = std::move(id);
+    e.email = std::move(email);
+    e.anonymous_id = std::move(anon);
+    e.external_ids = std::move(external);
+    e.kind = std::move(kind);
+    e.received_at = e.occurred_at = from_millis(ms += 1000);
+    if (e.kind == "crm_stage_changed") {
+      e.attributes = {{"stage", "sql"}};
+    }
+    const std::vector<event> one{e};
+    db->append_events(one);
+    proc.run(10);
+  };
+  // A HubSpot form tells us Ada's contact id; a chat tells us her visitor id.
+  post("hubspot-form", "f1", "ada@example.com", "", {{"hubspot_contact_id", "123"}}, "form_submit");
+  post("chat", "c1", "ada@example.com", "visitor-7", {}, "chat_message");
+  // Later events carry only those ids.
+  post("chat", "c2", "", "visitor-7", {}, "demo_request");
+  post("hubspot-crm", "h1", "", "hubspot:123", {{"hubspot_contact_id", "123"}}, "crm_stage_changed");
+
+  const auto ada = db->find_lead("ada@example.com");
+  ASSERT_TRUE(ada.has_value());
+  EXPECT_EQ(ada->activities.size(), 3u);
+  EXPECT_EQ(ada->sales_stage, "sql");
+  EXPECT_EQ(ada->stage, "sql");
+  EXPECT_FALSE(db->find_lead("anon:chat:visitor-7").has_value());
+  EXPECT_FALSE(db->find_lead("anon:hubspot-crm:hubspot:123").has_value());
+  EXPECT_EQ(db->resolve_alias("id:hubspot_contact_id:123"), "ada@example.com");
+}
+
+}  // namespace
+}  // namespace leadsync::core
