@@ -127,8 +127,10 @@ class processor::batch_state {
     l.track = ev.track;
     l.stage_since = now;
     l.version += 1;
-    // CRMs find people by email: an anonymous lead's stages stay here.
-    for (const std::string& connector : l.email.empty() ? no_connectors : connectors_) {
+    // CRMs find people by email: an anonymous lead's stages stay here; and
+    // junk never reaches sales as a lead.
+    const bool deliverable = !l.email.empty() && ev.junk.empty();
+    for (const std::string& connector : deliverable ? connectors_ : no_connectors) {
       stage_update u;
       u.connector = connector;
       u.lead_id = l.id;  // 0 for a new lead; the store resolves it by key

@@ -51,6 +51,7 @@ void engine::record(lead& l, const event& e) const {
       l.recycled_at = at;
       l.sales_stage.clear();
       l.sla_breached = false;
+      l.qualifiers.clear();  // old answers must not qualify the lead again by themselves
       if (m.recycle.reset_score) {
         l.score_since = at;
       }
@@ -222,7 +223,12 @@ void engine::decide_stage(const lead& l, timestamp now, evaluation& ev) const {
   if (s.handoff && m.handoff_sla.within) {
     const timestamp entered = l.stage == s.name ? l.stage_since : now;
     const bool answered = l.sales_stage_at >= entered && l.sales_stage_at != timestamp{};
-    if (!answered && (l.sla_breached || now - entered >= *m.handoff_sla.within)) {
+    // A breach holds while the lead waits: flagged in the hand-off stage, or
+    // moved to the breach stage with no new activity since.
+    const std::string& parked_in = m.handoff_sla.breach_stage;
+    const bool still_breached = l.sla_breached && (l.stage == s.name || (!parked_in.empty() && l.stage == parked_in &&
+                                                                          l.last_activity <= l.stage_since));
+    if (!answered && (still_breached || now - entered >= *m.handoff_sla.within)) {
       ev.sla_breached = true;
       if (!m.handoff_sla.breach_stage.empty()) {
         set(m.index_of(m.handoff_sla.breach_stage), "sla.breached",

@@ -203,14 +203,16 @@ call_result lead_environment::count(std::span<const value> args) const {
     }
     since = now_ - args[1].as_duration();
   }
-  const std::string_view kind = args[0].as_string();
+  // What happened before sales passed the lead back does not qualify it again.
+  since = std::max(since, lead_.recycled_at);
+  const std::string_view name = args[0].as_string();
   double n = 0;
   // Newest first: a windowed count stops at the first activity older than the window.
   for (auto it = lead_.activities.rbegin(); it != lead_.activities.rend(); ++it) {
     if (it->at < since) {
       break;
     }
-    if (it->kind == kind && it->at <= now_) {
+    if ((it->kind == name || it->rule == name) && it->at <= now_) {
       n += 1;
     }
   }

@@ -21,8 +21,9 @@ namespace leadsync::core::definition {
 //
 // Functions (all vocabularies): has(x) (not null, not ""), starts_with(text,
 // prefix or [prefixes]), contains(text, part), lower(text).
-// In lead_vocabulary also: count(kind) and count(kind, window) - activities of
-// that kind (ever / within the window before now).
+// In lead_vocabulary also: count(name) and count(name, window) - activities of
+// that kind or scored by the scoring rule of that name, since the last
+// recycle (ever / within the window before now).
 
 // Ids of names and functions, shared by the vocabularies and environments.
 namespace ids {
