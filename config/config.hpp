@@ -64,6 +64,9 @@ struct definition_config {
   // True when the definition names no disposable_domains_file: model->junk
   // then has no disposable list, and the daemon supplies the shipped one.
   bool disposable_default = true;
+  // Where [sla] notify_connector was written (checked against the connectors).
+  location notify_connector_at;
+  std::string notify_connector_key;
 };
 
 // [sources.<name>.signature]: how the sender proves itself.

@@ -281,6 +281,13 @@ void definition_reader::read_sla(const toml::table& table, const std::string& pa
            references_.push_back({{v.source(), p}, std::move(*s)});
          }
        }},
+      {"notify_connector",
+       [&](const toml::node& v, const std::string& p) {
+         if (auto s = check_.string(v, p)) {
+           model_.handoff_sla.notify_connector = *s;
+           notify_at_ = {check_.where(v.source()), p};
+         }
+       }},
   };
   read_fields(table, path, fields, check_);
 }
@@ -405,6 +412,8 @@ std::optional<definition_config> definition_reader::finish(const std::filesystem
   out.file = file;
   out.disposable_default = disposable_node_ == nullptr;
   out.junk = std::move(junk_);
+  out.notify_connector_at = notify_at_.first;
+  out.notify_connector_key = notify_at_.second;
   return out;
 }
 

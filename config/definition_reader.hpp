@@ -112,6 +112,7 @@ class definition_reader {
   bool stages_given_ = false;
   std::vector<seen_name> stage_names_;  // every stage name written, valid or not
   std::vector<stage_reference> references_;
+  std::pair<location, std::string> notify_at_;  // where sla.notify_connector was written, and its key
   const toml::node* recycling_table_ = nullptr;
   bool recycling_stage_given_ = false;
   bool grades_given_ = false;

@@ -42,6 +42,27 @@ void read_root(const toml::table& root, const core::registry& adapters, detail::
   detail::read_fields(root, "", fields, check);
 }
 
+// The SLA notification goes through a configured connector.
+void check_notify_connector(const config& out, detail::checker& check) {
+  if (!out.definition.model || out.definition.model->handoff_sla.notify_connector.empty()) {
+    return;
+  }
+  const std::string& name = out.definition.model->handoff_sla.notify_connector;
+  std::vector<std::string> names;
+  for (const auto& c : out.connectors) {
+    if (c.name == name) {
+      return;
+    }
+    names.push_back(c.name);
+  }
+  std::string message = "no connector named `" + detail::printable(name) + "`";
+  if (auto near = detail::suggest(name, names)) {
+    message += "; did you mean `" + std::string{*near} + "`?";
+  }
+  message += names.empty() ? " (no connectors are configured)" : " (connectors: " + detail::join(names) + ")";
+  check.error(out.definition.notify_connector_at, out.definition.notify_connector_key, message);
+}
+
 }  // namespace
 
 std::string format(const diagnostic& d) {
@@ -87,6 +108,7 @@ load_result load_string(std::string_view toml_text, std::string_view file_name,
   config out;
   out.file = std::string{file_name};
   read_root(root, adapters, check, out);
+  check_notify_connector(out, check);
   if (check.ok()) {
     return load_result{std::move(out), {}};
   }

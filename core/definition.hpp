@@ -45,6 +45,9 @@ struct evaluation {
   std::vector<fit_part> fit_parts;
   std::vector<junk_flag> junk;
   bool sla_breached = false;
+  // Set when this evaluation is the one that found the SLA breached and the
+  // definition names a connector to tell.
+  std::string notify_connector;
 
   // When evaluating again could give another answer with no new event
   // (decay, inactivity, SLA, a count window closing). nullopt: never.

@@ -8,8 +8,6 @@
 namespace leadsync::core {
 namespace {
 
-const std::vector<std::string> no_connectors;
-
 // Copies what the event says about the person onto the lead; later events
 // win for non-empty values.
 void fold(lead& l, const event& e) {
@@ -116,36 +114,60 @@ class processor::batch_state {
   // Evaluates `l` at `now` and records what changed.
   void evaluate(lead& l, timestamp now, std::int64_t event_seq) {
     const evaluation ev = definition_.evaluate(l, now);
+    const bool newly_breached = ev.sla_breached && !l.sla_breached;
     l.score = ev.score;
     l.sla_breached = ev.sla_breached;
     l.next_check = ev.next_check.value_or(timestamp{});
+    // CRMs find people by email: an anonymous lead's stages stay here; and
+    // junk never reaches sales as a lead.
+    const bool deliverable = !l.email.empty() && ev.junk.empty();
     if (ev.stage == l.stage) {
+      if (newly_breached) {
+        // The SLA ran out in the hand-off stage: record it, and tell the
+        // connector the definition names, if any.
+        const std::string why = ev.stage + " since " + format_rfc3339(l.stage_since) +
+                                " with no answer from sales within the SLA";
+        batch_.transitions.push_back(
+            {l.key, l.stage, l.stage, ev.score, "sla.breached", why, now, event_seq, breakdown_json(ev)});
+        if (!ev.notify_connector.empty()) {
+          l.version += 1;
+          if (deliverable) {
+            queue(l, ev, l.stage, "sla.breached", why, now, {ev.notify_connector});
+          }
+        }
+      }
       return;
     }
     transition t{l.key, l.stage, ev.stage, ev.score, ev.rule, ev.reason, now, event_seq, breakdown_json(ev)};
+    const std::string previous = l.stage;
     l.stage = ev.stage;
     l.track = ev.track;
     l.stage_since = now;
     l.version += 1;
-    // CRMs find people by email: an anonymous lead's stages stay here; and
-    // junk never reaches sales as a lead.
-    const bool deliverable = !l.email.empty() && ev.junk.empty();
-    for (const std::string& connector : deliverable ? connectors_ : no_connectors) {
+    if (deliverable) {
+      queue(l, ev, previous, ev.rule, ev.reason, now, connectors_);
+    }
+    batch_.transitions.push_back(std::move(t));
+  }
+
+  // Puts the lead's current state in the outbox of each connector.
+  void queue(const lead& l, const evaluation& ev, const std::string& previous, const std::string& rule,
+             const std::string& reason, timestamp now, const std::vector<std::string>& connectors) {
+    for (const std::string& connector : connectors) {
       stage_update u;
       u.connector = connector;
       u.lead_id = l.id;  // 0 for a new lead; the store resolves it by key
       u.lead_key = l.key;
       u.email = l.email;
-      u.stage = ev.stage;
-      u.previous_stage = t.from_stage;
+      u.stage = l.stage;
+      u.previous_stage = previous;
       u.score = ev.score;
-      u.rule = ev.rule;
-      u.reason = ev.reason;
+      u.rule = rule;
+      u.reason = reason;
       u.changed_at = now;
       u.version = l.version;
       batch_.updates.push_back(std::move(u));
     }
-    batch_.transitions.push_back(std::move(t));
   }
 
   processing_batch& finish() {

@@ -230,6 +230,9 @@ void engine::decide_stage(const lead& l, timestamp now, evaluation& ev) const {
                                                                           l.last_activity <= l.stage_since));
     if (!answered && (still_breached || now - entered >= *m.handoff_sla.within)) {
       ev.sla_breached = true;
+      if (!l.sla_breached) {
+        ev.notify_connector = m.handoff_sla.notify_connector;
+      }
       if (!m.handoff_sla.breach_stage.empty()) {
         set(m.index_of(m.handoff_sla.breach_stage), "sla.breached",
             s.name + " since " + day_text(entered) + " with no answer from sales within the SLA");

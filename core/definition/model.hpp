@@ -82,10 +82,13 @@ struct recycling {
 };
 
 // A hand-off stage with no sales response within `within` is breached; when
-// `breach_stage` is set the lead moves there, else it is only flagged.
+// `breach_stage` is set the lead moves there, else it is only flagged. When
+// `notify_connector` is set, that connector is sent the lead's state with
+// rule "sla.breached" once, at the breach.
 struct sla {
   std::optional<std::chrono::milliseconds> within;
   std::string breach_stage;
+  std::string notify_connector;
 };
 
 struct lead_definition_model {

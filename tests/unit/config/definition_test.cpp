@@ -604,3 +604,36 @@ TEST_F(DefinitionFiles, ShippedDisposableListIsUsedWhenNoneIsNamed) {
 
 }  // namespace
 }  // namespace leadsync::config
+
+namespace leadsync::config {
+namespace {
+
+TEST(DefinitionNotify, SlaNotifyConnectorMustBeConfigured) {
+  const std::string base = R"(
+[connectors.crm]
+type = "jsonl"
+path = "x.jsonl"
+
+[[lead_definition.stages]]
+name = "identified"
+[[lead_definition.stages]]
+name = "nurture"
+[[lead_definition.stages]]
+name = "mql"
+handoff = true
+
+[lead_definition.sla]
+handoff_hours = 24
+)";
+  const load_result good = testing::load(base + "notify_connector = \"crm\"\n");
+  ASSERT_TRUE(good.value) << testing::messages(good).front();
+  EXPECT_EQ(good.value->definition.model->handoff_sla.notify_connector, "crm");
+
+  const load_result bad = testing::load(base + "notify_connector = \"cmr\"\n");
+  EXPECT_EQ(testing::messages(bad),
+            (std::vector<std::string>{"t.toml:16:20: lead_definition.sla.notify_connector: no connector named "
+                                      "`cmr`; did you mean `crm`? (connectors: crm)"}));
+}
+
+}  // namespace
+}  // namespace leadsync::config

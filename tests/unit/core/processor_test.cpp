@@ -296,3 +296,53 @@ TEST(ProcessorIdentity, LaterEventsFindTheKnownLeadByAliases) {
 
 }  // namespace
 }  // namespace leadsync::core
+
+namespace leadsync::core {
+namespace {
+
+TEST(ProcessorSla, ABreachIsRecordedAndToldToTheNotifyConnectorOnce) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  auto model = testing::small_model();
+  model->handoff_sla.within = std::chrono::hours{24};
+  model->handoff_sla.notify_connector = "alerts";
+  const definition::engine engine(model);
+  processor proc(*db, engine, {"crm", "alerts"});
+
+  event e;
+  e.source = "website";
+  e.source_event_id = "1";
+  e.email = "ada@example.com";
+  e.kind = "demo_request";
+  e.received_at = e.occurred_at = from_millis(1'700'000'000'000);
+  const std::vector<event> one{e};
+  db->append_events(one);
+  proc.run(10);
+  const auto far = from_millis(INT64_C(1) << 50);
+  db->mark_delivered(db->due_updates("crm", far, 10));
+  db->mark_delivered(db->due_updates("alerts", far, 10));
+
+  const auto late = e.received_at + std::chrono::hours{25};
+  EXPECT_EQ(proc.run_due(late, 10), 1u);
+  EXPECT_TRUE(db->due_updates("crm", far, 10).empty());
+  auto alerts = db->due_updates("alerts", far, 10);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].stage, "mql");
+  EXPECT_EQ(alerts[0].rule, "sla.breached");
+  EXPECT_EQ(alerts[0].version, 2);
+  const auto history = db->transitions_of("ada@example.com");
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1].from_stage, "mql");
+  EXPECT_EQ(history[1].to_stage, "mql");
+  EXPECT_EQ(history[1].rule, "sla.breached");
+  EXPECT_TRUE(db->find_lead("ada@example.com")->sla_breached);
+
+  // Told once: later checks while it stays breached add nothing.
+  db->mark_delivered(alerts);
+  proc.run_due(late + std::chrono::hours{30}, 10);
+  EXPECT_TRUE(db->due_updates("alerts", far, 10).empty());
+  EXPECT_EQ(db->transitions_of("ada@example.com").size(), 2u);
+}
+
+}  // namespace
+}  // namespace leadsync::core
