@@ -35,7 +35,8 @@ void fold(lead& l, const event& e) {
   }
 }
 
-// Moves an anonymous lead's history onto the known lead it turned out to be.
+// Moves a lead's history onto the lead it turned out to be the same person
+// as; the merged lead keeps its key and points at the survivor.
 void merge(lead& known, lead& anon) {
   for (auto& a : anon.activities) {
     const auto pos = std::upper_bound(known.activities.begin(), known.activities.end(), a.at,
@@ -95,7 +96,37 @@ class processor::batch_state {
     }
   }
 
+  // The lead `key` names, following merges to the lead it lives on as.
   lead& get(const std::string& key) {
+    lead* l = &get_raw(key);
+    for (int hops = 0; !l->merged_into.empty() && hops < 8; ++hops) {
+      l = &get_raw(l->merged_into);
+    }
+    return *l;
+  }
+
+  // Other leads this event says are the same person as the lead `key`: the
+  // event's anonymous lead, and leads its anonymous id or external ids
+  // already name.
+  std::vector<std::string> same_person(const event& e, const std::string& key) {
+    std::vector<std::string> out;
+    auto add = [&](const std::optional<std::string>& other) {
+      if (other && *other != key && std::find(out.begin(), out.end(), *other) == out.end()) {
+        out.push_back(*other);
+      }
+    };
+    if (!e.anonymous_id.empty()) {
+      const std::string anon = "anon:" + e.source + ":" + e.anonymous_id;
+      add(anon);
+      add(alias(anon));
+    }
+    for (const auto& [system, id] : e.external_ids) {
+      add(alias("id:" + system + ":" + id));
+    }
+    return out;
+  }
+
+  lead& get_raw(const std::string& key) {
     auto it = touched_.find(key);
     if (it == touched_.end()) {
       lead l = db_.find_lead(key).value_or(lead{});
@@ -224,14 +255,15 @@ std::size_t processor::run(std::size_t limit) {
       l.email = normalise_email(e.email);
     }
     if (!l.email.empty()) {
-      // The same person seen anonymously before: one lead, both histories.
-      if (!e.anonymous_id.empty()) {
-        lead& anon = state.get("anon:" + e.source + ":" + e.anonymous_id);
-        if (anon.id != 0 && anon.merged_into.empty()) {
-          merge(l, anon);
+      // Someone seen before under another name (anonymously, or with another
+      // email and the same id elsewhere): one lead, all histories.
+      for (const std::string& other_key : state.same_person(e, l.key)) {
+        lead& other = state.get_raw(other_key);
+        if (other.id != 0 && other.merged_into.empty() && other.key != l.key) {
+          merge(l, other);
         }
       }
-      state.learn_aliases(e, key);
+      state.learn_aliases(e, l.key);
     }
     fold(l, e);
     definition_.record(l, e);

@@ -51,6 +51,11 @@ int explain(core::store& db, const core::lead_definition& definition, const std:
     std::cerr << "leadsyncctl: no lead with email " << raw_email << '\n';
     return 1;
   }
+  if (!l->merged_into.empty()) {
+    std::cout << "lead " << l->id << "  " << l->email << " was merged into " << l->merged_into
+              << " (the same person); explain that lead\n";
+    return 0;
+  }
   const core::evaluation ev = definition.evaluate(*l, core::now_utc());
   std::cout << "lead " << l->id << "  " << l->email << "\n"
             << "  stage:   " << l->stage << (l->track.empty() ? "" : "  (track " + l->track + ")")

@@ -346,3 +346,44 @@ TEST(ProcessorSla, ABreachIsRecordedAndToldToTheNotifyConnectorOnce) {
 
 }  // namespace
 }  // namespace leadsync::core
+
+namespace leadsync::core {
+namespace {
+
+TEST(ProcessorIdentity, TwoKnownLeadsFoundToBeOnePersonMerge) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  const definition::engine engine(testing::small_model());
+  processor proc(*db, engine, {"crm"});
+  std::int64_t ms = 1'700'000'000'000;
+  auto post = [&](std::string id, std::string email, std::string kind) {
+    event e;
+    e.source = "hubspot-form";
+    e.source_event_id = std::move(id);
+    e.email = std::move(email);
+    e.external_ids = {{"hubspot_contact_id", "123"}};
+    e.kind = std::move(kind);
+    e.received_at = e.occurred_at = from_millis(ms += 1000);
+    const std::vector<event> one{e};
+    db->append_events(one);
+    proc.run(10);
+  };
+  // HubSpot contact 123 changed its email: the same person under two addresses.
+  post("1", "ada@old.example", "form_submit");
+  post("2", "ada@new.example", "demo_request");
+
+  const auto merged = db->find_lead("ada@new.example");
+  ASSERT_TRUE(merged.has_value());
+  EXPECT_EQ(merged->activities.size(), 2u);  // both histories
+  EXPECT_EQ(merged->score, 60);
+  EXPECT_EQ(merged->merged_keys, std::vector<std::string>{"ada@old.example"});
+  EXPECT_EQ(db->find_lead("ada@old.example")->merged_into, "ada@new.example");
+
+  // Later events for the old address land on the surviving lead.
+  post("3", "ada@old.example", "form_submit");
+  EXPECT_EQ(db->find_lead("ada@new.example")->activities.size(), 3u);
+  EXPECT_EQ(db->find_lead("ada@old.example")->activities.size(), 0u);
+}
+
+}  // namespace
+}  // namespace leadsync::core
