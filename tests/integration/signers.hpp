@@ -210,12 +210,13 @@ enum class scheme {
   leadsync_hmac,  // scheme = "hmac" over "<ts>.<body>" (leadsync_hmac above)
   body_hmac,      // scheme = "hmac" over the body (body_hmac above)
   header_token,
+  query_token,  // the token in a URL query parameter: written as header "?<name>" (see query_of)
 };
 
 // How one source expects to be signed.
 struct signing {
   scheme kind;
-  std::string_view header = {};      // body_hmac and header_token
+  std::string_view header = {};      // body_hmac, header_token; query_token: the parameter
   std::string_view public_url = {};  // hubspot_v3: "https://host" the sender calls
 };
 
@@ -261,8 +262,25 @@ inline header_list sign(const signing& how, std::string_view secret, std::string
       return body_hmac(how.header, secret, body);
     case scheme::header_token:
       return header_token(how.header, secret);
+    case scheme::query_token:
+      return {{"?" + std::string{how.header}, std::string{secret}}};
   }
   return {};
+}
+
+// Headers named "?<parameter>" are query parameters of the URL, not headers:
+// splits them off into "?a=1&b=2" (values are plain tokens, not encoded).
+inline std::string query_of(header_list& headers) {
+  std::string query;
+  for (auto it = headers.begin(); it != headers.end();) {
+    if (!it->first.empty() && it->first.front() == '?') {
+      query += (query.empty() ? "?" : "&") + it->first.substr(1) + "=" + it->second;
+      it = headers.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return query;
 }
 
 // The header whose absence the scheme answers with missing_signature.
@@ -290,6 +308,8 @@ inline std::string signature_header(const signing& how, const header_list& signe
     case scheme::body_hmac:
     case scheme::header_token:
       return std::string{how.header};
+    case scheme::query_token:
+      return "?" + std::string{how.header};
   }
   return {};
 }

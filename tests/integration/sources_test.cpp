@@ -62,7 +62,7 @@ const std::vector<source_spec>& specs() {
        "intercom-conversation-qualified"},
       {"drift", {scheme::header_token, "X-Verification-Token"}, "LEADSYNC_DRIFT_SECRET",
        "verification-token", "drift-qualified"},
-      {"crisp", {scheme::header_token, "X-Leadsync-Token"}, "LEADSYNC_CRISP_SECRET", "crisp-proxy-token",
+      {"crisp", {scheme::query_token, "token"}, "LEADSYNC_CRISP_SECRET", "crisp-url-token",
        "crisp-set-data-qualified"},
       {"chat", {scheme::body_hmac, "X-Signature"}, "LEADSYNC_CHAT_SECRET", "chat-secret-1",
        "chat-qualified"},
@@ -180,7 +180,9 @@ class sources_test : public daemon_test {
   }
 
   http_response post(std::string_view source, const std::string& body, const header_list& headers) {
-    return http_post(port_, "/hooks/" + std::string{source}, body, headers);
+    header_list real = headers;
+    const std::string query = signers::query_of(real);
+    return http_post(port_, "/hooks/" + std::string{source} + query, body, real);
   }
 
   // The fixture's headers plus the signature of `s`'s sender, signed at `at_ms`.
@@ -329,7 +331,7 @@ TEST_P(sources_format_test, signed_fixture_is_accepted_once_and_forgeries_refuse
   // window): not processed twice.
   EXPECT_TRUE(is_answer(post(s.name, f.body, good), 200, events == 0 ? ignored : R"({"status":"duplicate"})"));
 
-  if (s.how.kind == scheme::header_token) {
+  if (s.how.kind == scheme::header_token || s.how.kind == scheme::query_token) {
     // A token does not cover the body; what it refuses is a wrong token.
     EXPECT_TRUE(is_json_error(post(s.name, f.body, signed_headers(s, f, now_ms(), "not-the-token")), 401,
                               "bad_signature"));

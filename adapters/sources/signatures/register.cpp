@@ -16,6 +16,7 @@ void register_signature_schemes(core::registry& r) {
   }
   r.add(make_hmac_factory(generic_hmac_scheme()));
   r.add(make_header_token_factory());
+  r.add(make_query_token_factory());
 }
 
 }  // namespace leadsync::adapters

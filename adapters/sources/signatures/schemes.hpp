@@ -29,5 +29,7 @@ hmac_scheme generic_hmac_scheme();
 
 // header-token (header_token.cpp): a shared token in a header, not an HMAC.
 std::unique_ptr<core::signature_factory> make_header_token_factory();
+// query-token (header_token.cpp): a shared token in a URL query parameter.
+std::unique_ptr<core::signature_factory> make_query_token_factory();
 
 }  // namespace leadsync::adapters::signatures

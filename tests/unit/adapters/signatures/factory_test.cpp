@@ -9,9 +9,10 @@
 namespace leadsync::adapters::signatures::testing {
 namespace {
 
-const std::vector<std::string> all_schemes{"calendly", "github",  "header-token", "hmac",   "hubspot-v3",
-                                           "intercom", "segment", "slack",        "standard-webhooks",
-                                           "stripe",   "tally",   "typeform",     "webflow", "zendesk"};
+const std::vector<std::string> all_schemes{"calendly", "github",      "header-token", "hmac",
+                                           "hubspot-v3", "intercom", "query-token", "segment",
+                                           "slack",    "standard-webhooks", "stripe", "tally",
+                                           "typeform", "webflow",     "zendesk"};
 
 // Sets an environment variable for the life of one test.
 class scoped_env {
@@ -58,7 +59,7 @@ TEST(SignatureFactories, ToleranceOnlyWhereThereIsATimestamp) {
   for (const char* s : {"stripe", "calendly", "standard-webhooks", "hubspot-v3", "slack", "zendesk", "webflow", "hmac"}) {
     EXPECT_TRUE(declares(s, "tolerance_seconds")) << s;
   }
-  for (const char* s : {"typeform", "intercom", "github", "segment", "tally", "header-token"}) {
+  for (const char* s : {"typeform", "intercom", "github", "segment", "tally", "header-token", "query-token"}) {
     EXPECT_FALSE(declares(s, "tolerance_seconds")) << s;
   }
 }
@@ -67,6 +68,7 @@ TEST(SignatureFactories, NoSecretAtAllIsAnError) {
   for (const auto& name : all_schemes) {
     core::option_values v;
     v.set("header", std::string{"X-Sig"});
+    v.set("parameter", std::string{"token"});
     v.set("public_url", std::string{"https://leads.example.com"});
     const auto errors = create_errors(name, v);
     ASSERT_EQ(errors.size(), 1U) << name;
