@@ -108,27 +108,11 @@ class tally_source final : public core::source_adapter {
   submission_mapping mapping_;
 };
 
-class tally_factory final : public core::source_factory {
- public:
-  std::string_view format() const override { return "tally"; }
-  std::string_view description() const override { return "Tally FORM_RESPONSE webhooks"; }
-  const std::vector<core::option_spec>& options() const override {
-    static const std::vector<core::option_spec> specs = common_options("a Tally field key (question_...) or label");
-    return specs;
-  }
-  core::build_result<core::source_adapter> create(std::string_view /*source_name*/,
-                                                  const core::option_values& values) const override {
-    core::build_result<core::source_adapter> out;
-    submission_mapping mapping = read_common_options(values, out.errors);
-    if (out.errors.empty()) {
-      out.instance = std::make_unique<tally_source>(std::move(mapping));
-    }
-    return out;
-  }
-};
-
 }  // namespace
 
-std::unique_ptr<core::source_factory> make_tally_factory() { return std::make_unique<tally_factory>(); }
+std::unique_ptr<core::source_factory> make_tally_factory() {
+  return std::make_unique<submission_factory<tally_source>>("tally", "Tally FORM_RESPONSE webhooks",
+                                                          "a Tally field key (question_...) or label");
+}
 
 }  // namespace leadsync::adapters::forms

@@ -126,27 +126,11 @@ class typeform_source final : public core::source_adapter {
   submission_mapping mapping_;
 };
 
-class typeform_factory final : public core::source_factory {
- public:
-  std::string_view format() const override { return "typeform"; }
-  std::string_view description() const override { return "Typeform form_response webhooks"; }
-  const std::vector<core::option_spec>& options() const override {
-    static const std::vector<core::option_spec> specs = common_options("a field ref, field id or hidden field name");
-    return specs;
-  }
-  core::build_result<core::source_adapter> create(std::string_view /*source_name*/,
-                                                  const core::option_values& values) const override {
-    core::build_result<core::source_adapter> out;
-    submission_mapping mapping = read_common_options(values, out.errors);
-    if (out.errors.empty()) {
-      out.instance = std::make_unique<typeform_source>(std::move(mapping));
-    }
-    return out;
-  }
-};
-
 }  // namespace
 
-std::unique_ptr<core::source_factory> make_typeform_factory() { return std::make_unique<typeform_factory>(); }
+std::unique_ptr<core::source_factory> make_typeform_factory() {
+  return std::make_unique<submission_factory<typeform_source>>("typeform", "Typeform form_response webhooks",
+                                                          "a field ref, field id or hidden field name");
+}
 
 }  // namespace leadsync::adapters::forms

@@ -75,27 +75,11 @@ class webflow_source final : public core::source_adapter {
   submission_mapping mapping_;
 };
 
-class webflow_factory final : public core::source_factory {
- public:
-  std::string_view format() const override { return "webflow"; }
-  std::string_view description() const override { return "Webflow form_submission webhooks"; }
-  const std::vector<core::option_spec>& options() const override {
-    static const std::vector<core::option_spec> specs = common_options("a form field name as in payload.data");
-    return specs;
-  }
-  core::build_result<core::source_adapter> create(std::string_view /*source_name*/,
-                                                  const core::option_values& values) const override {
-    core::build_result<core::source_adapter> out;
-    submission_mapping mapping = read_common_options(values, out.errors);
-    if (out.errors.empty()) {
-      out.instance = std::make_unique<webflow_source>(std::move(mapping));
-    }
-    return out;
-  }
-};
-
 }  // namespace
 
-std::unique_ptr<core::source_factory> make_webflow_factory() { return std::make_unique<webflow_factory>(); }
+std::unique_ptr<core::source_factory> make_webflow_factory() {
+  return std::make_unique<submission_factory<webflow_source>>("webflow", "Webflow form_submission webhooks",
+                                                          "a form field name as in payload.data");
+}
 
 }  // namespace leadsync::adapters::forms
