@@ -5,6 +5,7 @@
 // options of the vendor formats, and the rule that an event carrying a
 // qualifier is "chat_qualified". Pure; a chat_mapping is immutable once built.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include "adapters/sources/contact_fields.hpp"
+#include "core/adapter.hpp"
 #include "core/event.hpp"
 #include "core/options.hpp"
 
@@ -60,6 +62,38 @@ class chat_mapping {
   contact_mapping contact_;
   core::string_map qualifiers_;  // qualifier -> attribute name
   core::string_map kinds_;       // event type -> kind; "" ignores the type
+};
+
+// The factory of a vendor chat format: its options are chat_mapping's, and
+// `Source` is built from the mapping they give.
+template <typename Source>
+class vendor_chat_factory final : public core::source_factory {
+ public:
+  vendor_chat_factory(std::string_view format, std::string_view description, const std::string& attribute_help,
+               const core::string_map& default_kinds)
+      : format_(format),
+        description_(description),
+        default_kinds_(default_kinds),
+        options_(chat_mapping::option_specs(attribute_help, default_kinds)) {}
+
+  std::string_view format() const override { return format_; }
+  std::string_view description() const override { return description_; }
+  const std::vector<core::option_spec>& options() const override { return options_; }
+  core::build_result<core::source_adapter> create(std::string_view /*source_name*/,
+                                                  const core::option_values& values) const override {
+    core::build_result<core::source_adapter> out;
+    chat_mapping mapping = chat_mapping::from_options(values, default_kinds_, out.errors);
+    if (out.errors.empty()) {
+      out.instance = std::make_unique<Source>(std::move(mapping));
+    }
+    return out;
+  }
+
+ private:
+  std::string_view format_;
+  std::string_view description_;
+  const core::string_map& default_kinds_;
+  std::vector<core::option_spec> options_;
 };
 
 }  // namespace leadsync::adapters::chat

@@ -108,30 +108,11 @@ class crisp_source final : public core::source_adapter {
   chat_mapping mapping_;
 };
 
-class crisp_factory final : public core::source_factory {
- public:
-  std::string_view format() const override { return "crisp"; }
-  std::string_view description() const override {
-    return "Crisp web hooks: visitor messages and session email, phone, nickname and data";
-  }
-  const std::vector<core::option_spec>& options() const override {
-    static const std::vector<core::option_spec> specs =
-        chat_mapping::option_specs("a session data key (session:set_data) or chatbot question id", default_kinds());
-    return specs;
-  }
-  core::build_result<core::source_adapter> create(std::string_view /*source_name*/,
-                                                  const core::option_values& values) const override {
-    core::build_result<core::source_adapter> out;
-    chat_mapping mapping = chat_mapping::from_options(values, default_kinds(), out.errors);
-    if (out.errors.empty()) {
-      out.instance = std::make_unique<crisp_source>(std::move(mapping));
-    }
-    return out;
-  }
-};
-
 }  // namespace
 
-std::unique_ptr<core::source_factory> make_crisp_factory() { return std::make_unique<crisp_factory>(); }
+std::unique_ptr<core::source_factory> make_crisp_factory() {
+  return std::make_unique<vendor_chat_factory<crisp_source>>("crisp", "Crisp web hooks: visitor messages and session email, phone, nickname and data",
+                                                   "a session data key (session:set_data) or chatbot question id", default_kinds());
+}
 
 }  // namespace leadsync::adapters::chat

@@ -152,30 +152,11 @@ class drift_source final : public core::source_adapter {
   chat_mapping mapping_;
 };
 
-class drift_factory final : public core::source_factory {
- public:
-  std::string_view format() const override { return "drift"; }
-  std::string_view description() const override {
-    return "Drift webhook events: contacts identified or updated, conversations and visitor messages";
-  }
-  const std::vector<core::option_spec>& options() const override {
-    static const std::vector<core::option_spec> specs = chat_mapping::option_specs(
-        "a contact attribute, or a conversation tag written \"name: value\"", default_kinds());
-    return specs;
-  }
-  core::build_result<core::source_adapter> create(std::string_view /*source_name*/,
-                                                  const core::option_values& values) const override {
-    core::build_result<core::source_adapter> out;
-    chat_mapping mapping = chat_mapping::from_options(values, default_kinds(), out.errors);
-    if (out.errors.empty()) {
-      out.instance = std::make_unique<drift_source>(std::move(mapping));
-    }
-    return out;
-  }
-};
-
 }  // namespace
 
-std::unique_ptr<core::source_factory> make_drift_factory() { return std::make_unique<drift_factory>(); }
+std::unique_ptr<core::source_factory> make_drift_factory() {
+  return std::make_unique<vendor_chat_factory<drift_source>>("drift", "Drift webhook events: contacts identified or updated, conversations and visitor messages",
+                                                   "a contact attribute, or a conversation tag written \"name: value\"", default_kinds());
+}
 
 }  // namespace leadsync::adapters::chat

@@ -131,30 +131,11 @@ class intercom_source final : public core::source_adapter {
   chat_mapping mapping_;
 };
 
-class intercom_factory final : public core::source_factory {
- public:
-  std::string_view format() const override { return "intercom"; }
-  std::string_view description() const override {
-    return "Intercom webhook notifications: contact and conversation topics";
-  }
-  const std::vector<core::option_spec>& options() const override {
-    static const std::vector<core::option_spec> specs =
-        chat_mapping::option_specs("a custom attribute of the contact or conversation", default_kinds());
-    return specs;
-  }
-  core::build_result<core::source_adapter> create(std::string_view /*source_name*/,
-                                                  const core::option_values& values) const override {
-    core::build_result<core::source_adapter> out;
-    chat_mapping mapping = chat_mapping::from_options(values, default_kinds(), out.errors);
-    if (out.errors.empty()) {
-      out.instance = std::make_unique<intercom_source>(std::move(mapping));
-    }
-    return out;
-  }
-};
-
 }  // namespace
 
-std::unique_ptr<core::source_factory> make_intercom_factory() { return std::make_unique<intercom_factory>(); }
+std::unique_ptr<core::source_factory> make_intercom_factory() {
+  return std::make_unique<vendor_chat_factory<intercom_source>>("intercom", "Intercom webhook notifications: contact and conversation topics",
+                                                   "a custom attribute of the contact or conversation", default_kinds());
+}
 
 }  // namespace leadsync::adapters::chat
