@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -77,31 +78,86 @@ enum class delivery_outcome {
   delivered,  // the CRM confirmed the record
   retry,      // transient: try again later (after retry_after if given)
   reject,     // permanent for this record: dead-letter it with the message
+  skipped,    // this connector does not carry the update (its stage has no mapping): done, nothing sent
 };
 
 struct record_result {
   delivery_outcome outcome = delivery_outcome::retry;
   std::optional<std::chrono::milliseconds> retry_after;
   std::string message;  // the CRM's words, for logs and the dead-letter queue
+  std::string code;     // the CRM's error code ("FIELD_CUSTOM_VALIDATION_EXCEPTION", "http_503"); "" when none
+  // The CRM's id for the record once written, as (system, id), e.g.
+  // ("salesforce_lead_id", "00Q..."), ("hubspot_contact_id", "12345"). The
+  // daemon keeps it as the lead's alias "id:<system>:<id>", so CRM feedback
+  // naming only that id finds the lead.
+  std::optional<std::pair<std::string, std::string>> external_id;
+};
+
+// What one batch's exchange with the CRM came to.
+struct exchange_result {
+  std::vector<record_result> records;  // one per record of the batch, in order
+  // The whole connector must send nothing before this time (daily API limit
+  // reached, the configured budget share used up, a rate-limit window), and why.
+  std::optional<timestamp> pause_until;
+  std::string pause_reason;
+};
+
+// The conversation with the CRM that delivers one batch. A CRM may need more
+// than one request for it: a token first, a lookup before the write, a retry
+// after re-authenticating, a second write that attaches duplicates. The daemon
+// loops: while next_request() gives a request, send it and hand the answer to
+// on_response(); then finish() gives the results. Sans-I/O like the adapter.
+class crm_exchange {
+ public:
+  virtual ~crm_exchange() = default;
+  // The next request to send, or nullopt when the exchange is over.
+  virtual std::optional<outbound_request> next_request(timestamp now) = 0;
+  // The answer to the request next_request() gave last.
+  virtual void on_response(const outbound_response& response, timestamp now) = 0;
+  // Called once, after next_request() gave nullopt.
+  virtual exchange_result finish() = 0;
+};
+
+// What an adapter last heard about its CRM account, for metrics and status.
+struct crm_status {
+  std::optional<std::int64_t> api_used;   // calls used in the CRM's current window (e.g. Salesforce's 24 h)
+  std::optional<std::int64_t> api_limit;  // the CRM's limit for that window
+  std::optional<std::int64_t> api_budget; // the most this connector lets itself use (a share of the limit)
+  std::uint64_t api_calls = 0;            // requests sent to the CRM by this connector since start
+  std::uint64_t token_refreshes = 0;      // access tokens obtained since start
 };
 
 // Turns stage updates into CRM requests and CRM responses into per-record
 // results. Sans-I/O: the daemon owns sockets, batching, retries and rate
-// limits; adapters never retry or buffer. One instance per connector, used
-// from one delivery task at a time.
+// limits; adapters never retry on their own clock or buffer. One instance
+// per connector, used from one delivery task at a time; it may keep state
+// between batches (an access token, the API usage the CRM reported).
 class crm_adapter {
  public:
   virtual ~crm_adapter() = default;
 
-  // Most updates one encode() call may take.
+  // Most updates one batch may carry.
   virtual std::size_t max_batch() const = 0;
 
-  // One request carrying the whole batch (1 <= batch.size() <= max_batch()).
-  virtual outbound_request encode(std::span<const stage_update> batch) const = 0;
+  // Starts delivering a batch (1 <= batch.size() <= max_batch()). The
+  // exchange may keep a reference to this adapter and to the batch; both
+  // outlive it.
+  virtual std::unique_ptr<crm_exchange> begin(std::span<const stage_update> batch, timestamp now) = 0;
 
+  virtual crm_status status() const { return {}; }
+};
+
+// A crm_adapter whose batch is always one request and one answer (the jsonl
+// file, a generic HTTP endpoint).
+class single_request_adapter : public crm_adapter {
+ public:
+  // One request carrying the whole batch.
+  virtual outbound_request encode(std::span<const stage_update> batch) const = 0;
   // One result per record of the batch, in order.
   virtual std::vector<record_result> interpret(std::span<const stage_update> batch,
                                                const outbound_response& response) const = 0;
+
+  std::unique_ptr<crm_exchange> begin(std::span<const stage_update> batch, timestamp now) final;
 };
 
 // ---- factories -------------------------------------------------------------

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "core/options.hpp"
 #include "core/time.hpp"
 
 namespace leadsync::core {
@@ -24,7 +27,18 @@ struct stage_update {
   std::string reason;  // human-readable why
   timestamp changed_at{};
   int attempts = 0;
+  // What else the CRM may want about the person, by field name (see
+  // update_field): first_name, last_name, company, title, phone, grade, fit,
+  // track, source and the traits the sources sent.
+  string_map fields;
 };
+
+// The names CRM field mappings and templates may use, beyond `fields`:
+// email, stage, previous_stage, score, rule, reason, changed_at (RFC 3339),
+// lead_id, lead_key, version, connector.
+// The value of one named field of the update, or nullopt when the name is
+// unknown or the update has no value for it.
+std::optional<std::string> update_field(const stage_update& u, std::string_view name);
 
 // The canonical JSON object for an update, as sent by the jsonl and http connectors.
 std::string to_json(const stage_update& u);

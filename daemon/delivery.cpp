@@ -118,9 +118,13 @@ asio::awaitable<void> delivery::deliver_once(lane& l) {
       co_return;
     }
 
-    const core::outbound_request request = adapter.encode(batch);
-    const core::outbound_response response = co_await send(request);
-    const std::vector<core::record_result> results = adapter.interpret(batch, response);
+    std::unique_ptr<core::crm_exchange> exchange = adapter.begin(batch, now);
+    while (auto request = exchange->next_request(core::now_utc())) {
+      const core::outbound_response response = co_await send(*request);
+      exchange->on_response(response, core::now_utc());
+    }
+    const core::exchange_result outcome = exchange->finish();
+    const std::vector<core::record_result>& results = outcome.records;
 
     std::vector<core::stage_update> delivered;
     const auto after = core::now_utc();
@@ -129,6 +133,7 @@ asio::awaitable<void> delivery::deliver_once(lane& l) {
       const core::record_result& r = i < results.size() ? results[i] : core::record_result{};
       switch (r.outcome) {
         case core::delivery_outcome::delivered:
+        case core::delivery_outcome::skipped:
           delivered.push_back(u);
           break;
         case core::delivery_outcome::retry: {

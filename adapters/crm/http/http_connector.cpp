@@ -21,7 +21,7 @@ std::optional<std::chrono::milliseconds> retry_after(const core::header_list& he
   return std::nullopt;
 }
 
-class http_connector final : public core::crm_adapter {
+class http_connector final : public core::single_request_adapter {
  public:
   http_connector(std::string connector, std::string url, std::chrono::milliseconds timeout, core::string_map headers)
       : connector_(std::move(connector)), url_(std::move(url)), timeout_(timeout), headers_(std::move(headers)) {}

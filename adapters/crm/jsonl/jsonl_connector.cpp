@@ -5,7 +5,7 @@
 namespace leadsync::adapters {
 namespace {
 
-class jsonl_connector final : public core::crm_adapter {
+class jsonl_connector final : public core::single_request_adapter {
  public:
   explicit jsonl_connector(std::string path) : path_(std::move(path)) {}
 

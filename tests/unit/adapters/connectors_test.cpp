@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/builtin.hpp"
+#include "tests/unit/adapters/exchange_driver.hpp"
 
 namespace leadsync::adapters {
 namespace {
@@ -31,7 +32,11 @@ TEST(JsonlConnector, EncodesOneLinePerUpdateForAFileAppend) {
   v.set("path", std::string{"var/out.jsonl"});
   auto c = make("jsonl", v);
   const std::vector<core::stage_update> batch{update(1, "engaged"), update(2, "mql")};
-  const auto req = c->encode(batch);
+  core::outbound_response failed;
+  failed.transport_error = "disk full";
+  const auto run = tests::run_exchange(*c, batch, [&](const core::outbound_request&) { return failed; });
+  ASSERT_EQ(run.sent.size(), 1u);
+  const auto& req = run.sent[0];
   EXPECT_EQ(req.url, "file:var/out.jsonl");
   const auto nl = req.body.find('\n');
   ASSERT_NE(nl, std::string::npos);
@@ -39,9 +44,7 @@ TEST(JsonlConnector, EncodesOneLinePerUpdateForAFileAppend) {
   EXPECT_EQ(boost::json::parse(req.body.substr(nl + 1)).at("email"), "lead2@example.com");
   EXPECT_EQ(req.body.back(), '\n');
 
-  core::outbound_response failed;
-  failed.transport_error = "disk full";
-  const auto results = c->interpret(batch, failed);
+  const auto& results = run.result.records;
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[1].outcome, core::delivery_outcome::retry);
   EXPECT_EQ(results[1].message, "disk full");
@@ -55,7 +58,9 @@ TEST(HttpConnector, PostsJsonWithAnIdempotencyKeyAndConfiguredHeaders) {
   auto c = make("http", v);
   EXPECT_EQ(c->max_batch(), 1u);
   const std::vector<core::stage_update> batch{update(7, "mql")};
-  const auto req = c->encode(batch);
+  const auto run = tests::run_exchange(*c, batch, [](const core::outbound_request&) { return tests::answer_with(200); });
+  ASSERT_EQ(run.sent.size(), 1u);
+  const auto& req = run.sent[0];
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url, "http://127.0.0.1:9/stage");
   EXPECT_EQ(req.timeout, std::chrono::milliseconds{2500});
@@ -70,22 +75,25 @@ TEST(HttpConnector, OnlyTwoHundredsAreDelivered) {
   v.set("url", std::string{"http://127.0.0.1:9/stage"});
   auto c = make("http", v);
   const std::vector<core::stage_update> batch{update(7, "mql")};
+  auto first = [&](const core::outbound_response& answer) {
+    return tests::run_exchange(*c, batch, [&](const core::outbound_request&) { return answer; }).result.records.at(0);
+  };
   core::outbound_response ok;
   ok.status = 204;
-  EXPECT_EQ(c->interpret(batch, ok)[0].outcome, core::delivery_outcome::delivered);
+  EXPECT_EQ(first(ok).outcome, core::delivery_outcome::delivered);
 
   core::outbound_response busy;
   busy.status = 429;
   busy.headers = {{"retry-after", "7"}};
   busy.body = "slow down";
-  const auto r = c->interpret(batch, busy)[0];
+  const auto r = first(busy);
   EXPECT_EQ(r.outcome, core::delivery_outcome::retry);
   EXPECT_EQ(r.retry_after, std::chrono::milliseconds{7000});
   EXPECT_EQ(r.message, "HTTP 429: slow down");
 
   core::outbound_response bad;
   bad.status = 400;
-  EXPECT_EQ(c->interpret(batch, bad)[0].outcome, core::delivery_outcome::retry);
+  EXPECT_EQ(first(bad).outcome, core::delivery_outcome::retry);
 }
 
 TEST(HttpConnector, FactoryChecksUrlTimeoutAndHeaders) {

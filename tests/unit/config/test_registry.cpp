@@ -16,7 +16,7 @@ class fake_source final : public core::source_adapter {
   }
 };
 
-class fake_crm final : public core::crm_adapter {
+class fake_crm final : public core::single_request_adapter {
  public:
   std::size_t max_batch() const override { return 1; }
   core::outbound_request encode(std::span<const core::stage_update>) const override { return {}; }
