@@ -63,6 +63,9 @@ struct outbound_request {
   header_list headers;
   std::string body;
   std::chrono::milliseconds timeout{10'000};
+  // https:// only: a PEM file of CAs to trust instead of the system store
+  // (a private CA, or a test's self-signed certificate). "" = system store.
+  std::string ca_file;
 };
 
 // What came back. status 0 means the transport failed (connect, timeout,
