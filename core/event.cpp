@@ -30,34 +30,9 @@ std::string normalise_email(std::string_view raw) {
 
 using json_fields::get_int;
 using json_fields::get_string;
+using json_fields::map_from_json;
 using json_fields::put_if;
-
-namespace {
-
-void put_map(json::object& o, std::string_view key, const string_map& m) {
-  if (m.empty()) {
-    return;
-  }
-  json::object out;
-  for (const auto& [k, v] : m) {
-    out[k] = v;
-  }
-  o[key] = std::move(out);
-}
-
-string_map get_map(const json::object& o, std::string_view key) {
-  string_map out;
-  if (const auto* m = o.if_contains(key); m != nullptr && m->is_object()) {
-    for (const auto& kv : m->get_object()) {
-      if (kv.value().is_string()) {
-        out.emplace(std::string{kv.key()}, std::string{kv.value().get_string()});
-      }
-    }
-  }
-  return out;
-}
-
-}  // namespace
+using json_fields::put_map;
 
 std::string to_json(const event& e) {
   json::object o;
@@ -99,9 +74,9 @@ result<event> event_from_json(std::string_view text) {
   e.company = get_string(o, "company");
   e.title = get_string(o, "title");
   e.phone = get_string(o, "phone");
-  e.external_ids = get_map(o, "external_ids");
-  e.qualifiers = get_map(o, "qualifiers");
-  e.attributes = get_map(o, "attributes");
+  e.external_ids = map_from_json(o, "external_ids");
+  e.qualifiers = map_from_json(o, "qualifiers");
+  e.attributes = map_from_json(o, "attributes");
   return e;
 }
 

@@ -6,29 +6,11 @@ namespace leadsync::core {
 namespace json = boost::json;
 using json_fields::get_int;
 using json_fields::get_string;
+using json_fields::map_from_json;
+using json_fields::map_to_json;
 using json_fields::put_if;
 
 namespace {
-
-json::object map_to_json(const string_map& m) {
-  json::object o;
-  for (const auto& [k, v] : m) {
-    o[k] = v;
-  }
-  return o;
-}
-
-string_map map_from_json(const json::object& o, std::string_view key) {
-  string_map out;
-  if (const auto* m = o.if_contains(key); m != nullptr && m->is_object()) {
-    for (const auto& kv : m->get_object()) {
-      if (kv.value().is_string()) {
-        out.emplace(std::string{kv.key()}, std::string{kv.value().get_string()});
-      }
-    }
-  }
-  return out;
-}
 
 double get_double(const json::value& v) {
   if (v.is_double()) {

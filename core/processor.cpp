@@ -1,6 +1,7 @@
 #include "core/processor.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <utility>
@@ -32,6 +33,7 @@ void fold(lead& l, const event& e) {
   }
   if (l.first_seen == timestamp{}) {
     l.first_seen = e.received_at;
+    l.traits.emplace("lead_source", e.source);  // where the person first came from; kept for CRMs
   }
 }
 
@@ -197,8 +199,30 @@ class processor::batch_state {
       u.reason = reason;
       u.changed_at = now;
       u.version = l.version;
+      u.fields = crm_fields(l, ev);
       batch_.updates.push_back(std::move(u));
     }
+  }
+
+  // What CRM field mappings may ask for beyond the stage (see stage_update::fields).
+  static string_map crm_fields(const lead& l, const evaluation& ev) {
+    string_map f = l.traits;
+    auto put = [&f](const char* name, const std::string& value) {
+      if (!value.empty()) {
+        f[name] = value;
+      }
+    };
+    put("first_name", l.first_name);
+    put("last_name", l.last_name);
+    put("company", l.company);
+    put("title", l.title);
+    put("grade", ev.grade);
+    put("track", ev.track);
+    if (auto it = l.traits.find("lead_source"); it != l.traits.end()) {
+      put("source", it->second);
+    }
+    f["fit"] = std::to_string(static_cast<std::int64_t>(std::lround(ev.fit)));
+    return f;
   }
 
   processing_batch& finish() {

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_fields.hpp"
+
 namespace leadsync::core {
 
 std::string to_json(const stage_update& u) {
@@ -16,14 +18,21 @@ std::string to_json(const stage_update& u) {
   o["reason"] = u.reason;
   o["changed_at"] = format_rfc3339(u.changed_at);
   o["version"] = u.version;
-  if (!u.fields.empty()) {
-    boost::json::object f;
-    for (const auto& [k, v] : u.fields) {
-      f[k] = v;
-    }
-    o["fields"] = std::move(f);
-  }
+  json_fields::put_map(o, "fields", u.fields);
   return boost::json::serialize(o);
+}
+
+std::string fields_to_json(const string_map& fields) {
+  return boost::json::serialize(json_fields::map_to_json(fields));
+}
+
+string_map fields_from_json(std::string_view json) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) {
+    return {};
+  }
+  return json_fields::string_members(v.get_object());
 }
 
 std::optional<std::string> update_field(const stage_update& u, std::string_view name) {

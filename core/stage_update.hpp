@@ -28,8 +28,9 @@ struct stage_update {
   timestamp changed_at{};
   int attempts = 0;
   // What else the CRM may want about the person, by field name (see
-  // update_field): first_name, last_name, company, title, phone, grade, fit,
-  // track, source and the traits the sources sent.
+  // update_field): first_name, last_name, company, title, grade, fit, track,
+  // source (the source that first brought the person in) and the traits the
+  // sources sent (phone, country, ...).
   string_map fields;
 };
 
@@ -39,6 +40,10 @@ struct stage_update {
 // The value of one named field of the update, or nullopt when the name is
 // unknown or the update has no value for it.
 std::optional<std::string> update_field(const stage_update& u, std::string_view name);
+
+// `fields` as stored (a flat JSON object of strings) and back; unreadable text gives {}.
+std::string fields_to_json(const string_map& fields);
+string_map fields_from_json(std::string_view json);
 
 // The canonical JSON object for an update, as sent by the jsonl and http connectors.
 std::string to_json(const stage_update& u);

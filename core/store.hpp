@@ -57,6 +57,7 @@ struct dead_letter {
   std::int64_t id = 0;
   stage_update update;
   std::string message;
+  std::string code;  // the CRM's error code, "" when it gave none
   timestamp failed_at{};
 };
 
@@ -97,7 +98,11 @@ class store {
   // Records a failed attempt; no-op if a newer version replaced the update.
   virtual void reschedule(const stage_update& update, timestamp next_attempt, std::string_view last_error) = 0;
   // Moves an update to the dead-letter queue (unless a newer version replaced it).
-  virtual void move_to_dead_letters(const stage_update& update, std::string_view message, timestamp now) = 0;
+  virtual void move_to_dead_letters(const stage_update& update, std::string_view message, std::string_view code,
+                                    timestamp now) = 0;
+  // Other names of leads learnt from CRMs ("id:salesforce_lead_id:00Q..." ->
+  // lead key). An alias that already names a lead keeps it.
+  virtual void add_aliases(std::span<const std::pair<std::string, std::string>> aliases) = 0;
   virtual std::vector<dead_letter> dead_letters(std::size_t limit) = 0;
   virtual std::size_t outbox_depth(std::string_view connector) = 0;
 };

@@ -3,6 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -13,12 +16,25 @@
 #include "config/config.hpp"
 #include "core/adapter.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "daemon/transport.hpp"
 
 namespace leadsync::daemon {
 
 struct connector {
   std::string name;
   std::unique_ptr<core::crm_adapter> adapter;
+};
+
+// What one connector's delivery loop knows right now, for status and metrics.
+struct connector_state {
+  std::string name;
+  std::optional<core::timestamp> paused_until;  // set while the CRM asked us to hold off
+  std::string pause_reason;
+  core::crm_status crm;
+  std::uint64_t delivered = 0;
+  std::uint64_t retried = 0;
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t skipped = 0;
 };
 
 // Drains the outbox: one loop per connector, all on one thread of their own
@@ -40,17 +56,22 @@ class delivery {
   // Lets in-flight sends finish for up to `deadline`, then stops; what is
   // left stays queued for the next start.
   void stop(std::chrono::milliseconds deadline);
+  // Thread-safe snapshot of every connector.
+  std::vector<connector_state> states() const;
 
  private:
   struct lane;
   boost::asio::awaitable<void> run_lane(lane& l);
   boost::asio::awaitable<void> deliver_once(lane& l);
+  void record_results(lane& l, std::span<const core::stage_update> batch, const core::exchange_result& outcome);
   std::chrono::milliseconds backoff(int attempts);
 
   core::sqlite_options db_options_;
   config::delivery_config options_;
   std::unique_ptr<core::store> store_;
   boost::asio::io_context ioc_;
+  transport transport_;
+  mutable std::mutex state_mutex_;  // guards every lane's `state`
   std::vector<std::unique_ptr<lane>> lanes_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> running_{0};

@@ -10,7 +10,7 @@
 namespace leadsync::core::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 1> steps{
+constexpr std::array<std::string_view, 2> steps{
     // 1: event log, leads, transitions, outbox, dead letters.
     R"sql(
 CREATE TABLE events (
@@ -90,6 +90,13 @@ CREATE TABLE dead_letters (
   message        TEXT NOT NULL,
   failed_at_ms   INTEGER NOT NULL
 );
+)sql",
+    // 2: what CRM field mappings need about the person travels with each
+    // update; dead letters keep the CRM's error code for filtering.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE dead_letters ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE dead_letters ADD COLUMN code TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -9,7 +9,7 @@ using sqlite::statement;
 
 constexpr std::string_view update_columns =
     "o.id, o.connector, o.lead_id, l.email, o.version, o.stage, o.previous_stage, o.score, o.rule, o.reason, "
-    "o.changed_at_ms, o.attempts, l.lead_key";
+    "o.changed_at_ms, o.attempts, l.lead_key, o.fields";
 
 stage_update read_update(const statement& q, int first = 0) {
   stage_update u;
@@ -26,6 +26,7 @@ stage_update read_update(const statement& q, int first = 0) {
   u.changed_at = from_millis(q.column_int(first + 10));
   u.attempts = static_cast<int>(q.column_int(first + 11));
   u.lead_key = q.column_text(first + 12);
+  u.fields = fields_from_json(q.column_text(first + 13));
   return u;
 }
 
@@ -116,6 +117,7 @@ class sqlite_store final : public store {
           .bind(8, u.reason)
           .bind(9, to_millis(u.changed_at))
           .bind(10, now_ms)
+          .bind(11, fields_to_json(u.fields))
           .run();
     }
     for (const auto& [alias, key] : batch.aliases) {
@@ -199,7 +201,8 @@ class sqlite_store final : public store {
     reschedule_.bind(1, to_millis(next_attempt)).bind(2, last_error).bind(3, u.outbox_id).bind(4, u.version).run();
   }
 
-  void move_to_dead_letters(const stage_update& u, std::string_view message, timestamp now) override {
+  void move_to_dead_letters(const stage_update& u, std::string_view message, std::string_view code,
+                            timestamp now) override {
     sqlite::transaction tx(db_);
     delete_outbox_.bind(1, u.outbox_id).bind(2, u.version).run();
     if (db_.changes() > 0) {
@@ -215,6 +218,8 @@ class sqlite_store final : public store {
           .bind(10, std::int64_t{u.attempts})
           .bind(11, message)
           .bind(12, to_millis(now))
+          .bind(13, fields_to_json(u.fields))
+          .bind(14, code)
           .run();
     }
     tx.commit();
@@ -227,11 +232,20 @@ class sqlite_store final : public store {
       dead_letter d;
       d.update = read_update(select_dead_letters_);
       d.id = d.update.outbox_id;
-      d.message = select_dead_letters_.column_text(13);
-      d.failed_at = from_millis(select_dead_letters_.column_int(14));
+      d.message = select_dead_letters_.column_text(14);
+      d.failed_at = from_millis(select_dead_letters_.column_int(15));
+      d.code = select_dead_letters_.column_text(16);
       out.push_back(std::move(d));
     }
     return out;
+  }
+
+  void add_aliases(std::span<const std::pair<std::string, std::string>> aliases) override {
+    sqlite::transaction tx(db_);
+    for (const auto& [alias, key] : aliases) {
+      insert_alias_.bind(1, alias).bind(2, key).run();
+    }
+    tx.commit();
   }
 
   std::size_t outbox_depth(std::string_view connector) override {
@@ -278,11 +292,11 @@ class sqlite_store final : public store {
   statement upsert_outbox_{
       db_.handle(),
       "INSERT INTO outbox (connector, lead_id, version, stage, previous_stage, score, rule, reason, "
-      "changed_at_ms, next_attempt_at_ms) "
-      "SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM leads WHERE lead_key = ?2 "
+      "changed_at_ms, next_attempt_at_ms, fields) "
+      "SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM leads WHERE lead_key = ?2 "
       "ON CONFLICT (connector, lead_id) DO UPDATE SET version = excluded.version, stage = excluded.stage, "
       "previous_stage = excluded.previous_stage, score = excluded.score, rule = excluded.rule, "
-      "reason = excluded.reason, changed_at_ms = excluded.changed_at_ms, attempts = 0, "
+      "reason = excluded.reason, changed_at_ms = excluded.changed_at_ms, fields = excluded.fields, attempts = 0, "
       "next_attempt_at_ms = excluded.next_attempt_at_ms, last_error = '' WHERE excluded.version > outbox.version"};
   statement select_due_{db_.handle(),
                         std::string{"SELECT "} + std::string{update_columns} +
@@ -297,13 +311,16 @@ class sqlite_store final : public store {
   statement insert_dead_letter_{
       db_.handle(),
       "INSERT INTO dead_letters (connector, lead_id, version, stage, previous_stage, score, rule, reason, "
-      "changed_at_ms, attempts, message, failed_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+      "changed_at_ms, attempts, message, failed_at_ms, fields, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
   statement select_dead_letters_{
       db_.handle(),
       "SELECT d.id, d.connector, d.lead_id, l.email, d.version, d.stage, d.previous_stage, d.score, d.rule, "
-      "d.reason, d.changed_at_ms, d.attempts, l.lead_key, d.message, d.failed_at_ms FROM dead_letters d "
+      "d.reason, d.changed_at_ms, d.attempts, l.lead_key, d.fields, d.message, d.failed_at_ms, d.code FROM dead_letters d "
       "JOIN leads l ON l.id = d.lead_id ORDER BY d.id LIMIT ?"};
   statement count_outbox_{db_.handle(), "SELECT count(*) FROM outbox WHERE connector = ?"};
+  // An alias already taken keeps its lead: merging is the processor's call.
+  statement insert_alias_{db_.handle(),
+                          "INSERT INTO lead_aliases (alias, lead_key) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING"};
 };
 
 }  // namespace

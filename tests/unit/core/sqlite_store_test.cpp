@@ -36,6 +36,7 @@ void put_update(store& db, const std::string& email, const std::string& connecto
   u.version = version;
   u.stage = stage;
   u.changed_at = from_millis(5'000);
+  u.fields = {{"company", "Acme"}, {"grade", "A"}};
   b.updates.push_back(u);
   db.commit_processing(b);
 }
@@ -198,13 +199,36 @@ TEST(SqliteStore, DeadLetterKeepsTheMessage) {
   put_update(*db, "ada@example.com", "crm", 1, "engaged");
   auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
   ASSERT_EQ(due.size(), 1u);
-  db->move_to_dead_letters(due[0], "INVALID_FIELD: Stage__c", from_millis(9'000));
+  db->move_to_dead_letters(due[0], "INVALID_FIELD: Stage__c", "INVALID_FIELD", from_millis(9'000));
   EXPECT_EQ(db->outbox_depth("crm"), 0u);
   auto dl = db->dead_letters(10);
   ASSERT_EQ(dl.size(), 1u);
   EXPECT_EQ(dl[0].message, "INVALID_FIELD: Stage__c");
+  EXPECT_EQ(dl[0].code, "INVALID_FIELD");
   EXPECT_EQ(dl[0].update.email, "ada@example.com");
   EXPECT_EQ(dl[0].update.stage, "engaged");
+  EXPECT_EQ(dl[0].update.fields.at("company"), "Acme");
+}
+
+TEST(SqliteStore, UpdatesCarryTheirFieldsThroughTheOutbox) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  put_update(*db, "ada@example.com", "crm", 1, "mql");
+  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].fields, (string_map{{"company", "Acme"}, {"grade", "A"}}));
+}
+
+TEST(SqliteStore, CrmAliasesFindTheLeadAndNeverStealAnotherLeadsAlias) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  put_update(*db, "ada@example.com", "crm", 1, "mql");
+  put_update(*db, "bob@example.com", "crm", 1, "mql");
+  const std::vector<std::pair<std::string, std::string>> first{{"id:hubspot_contact_id:51", "ada@example.com"}};
+  db->add_aliases(first);
+  const std::vector<std::pair<std::string, std::string>> second{{"id:hubspot_contact_id:51", "bob@example.com"}};
+  db->add_aliases(second);
+  EXPECT_EQ(db->resolve_alias("id:hubspot_contact_id:51"), "ada@example.com");
 }
 
 }  // namespace
