@@ -1,7 +1,9 @@
 #include "adapters/builtin.hpp"
 
 #include "adapters/crm/http/http_connector.hpp"
+#include "adapters/crm/hubspot/hubspot_connector.hpp"
 #include "adapters/crm/jsonl/jsonl_connector.hpp"
+#include "adapters/crm/salesforce/salesforce_connector.hpp"
 #include "adapters/sources/families.hpp"
 #include "adapters/sources/generic/generic_source.hpp"
 
@@ -19,6 +21,8 @@ void register_builtin(core::registry& r) {
   // CRM connectors (type = "...")
   r.add(make_jsonl_connector_factory());
   r.add(make_http_connector_factory());
+  r.add(make_hubspot_connector_factory());
+  r.add(make_salesforce_connector_factory());
 }
 
 }  // namespace leadsync::adapters

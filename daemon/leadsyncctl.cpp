@@ -96,7 +96,8 @@ int explain(core::store& db, const core::lead_definition& definition, const std:
 int dlq(core::store& db) {
   for (const auto& d : db.dead_letters(1000)) {
     std::cout << d.id << "  " << d.update.connector << "  " << d.update.email << "  " << d.update.stage << "  "
-              << core::format_rfc3339(d.failed_at) << "  " << d.message << '\n';
+              << core::format_rfc3339(d.failed_at) << "  " << (d.code.empty() ? "-" : d.code) << "  " << d.message
+              << '\n';
   }
   return 0;
 }

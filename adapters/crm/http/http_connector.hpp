@@ -6,7 +6,9 @@
 
 namespace leadsync::adapters {
 
-// type = "http": POSTs each stage update as a JSON object to a URL.
+// type = "http": POSTs each stage update as JSON to a URL (the canonical
+// object, or the configured template), optionally signed the Standard
+// Webhooks way. See adapters/crm/http/README.md.
 std::unique_ptr<core::crm_factory> make_http_connector_factory();
 
 }  // namespace leadsync::adapters
