@@ -89,8 +89,13 @@ core::inbound_request to_inbound(const http::request<http::string_body>& req, co
 }  // namespace
 
 http_server::http_server(asio::io_context& ioc, const config::server_config& options, source_table sources,
-                         writer& w)
-    : ioc_(ioc), options_(options), sources_(std::move(sources)), writer_(w), acceptor_(ioc) {}
+                         writer& w, std::function<std::string()> metrics)
+    : ioc_(ioc),
+      options_(options),
+      sources_(std::move(sources)),
+      writer_(w),
+      metrics_(std::move(metrics)),
+      acceptor_(ioc) {}
 
 void http_server::start() {
   const tcp::endpoint ep{asio::ip::make_address(options_.listen_address), options_.listen_port};
@@ -194,6 +199,20 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
       co_return res;
     }
     co_return json_response(http::status::ok, json::object{{"status", "ok"}}, keep);
+  }
+
+  if (path == "/metrics") {
+    if (req.method() != http::verb::get) {
+      auto res = error_response(http::status::method_not_allowed, "method_not_allowed", "use GET", keep);
+      res.set(http::field::allow, "GET");
+      co_return res;
+    }
+    response res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = metrics_();
+    res.keep_alive(keep);
+    res.prepare_payload();
+    co_return res;
   }
 
   constexpr std::string_view hooks = "/hooks/";

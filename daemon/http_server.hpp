@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,11 +29,14 @@ using source_table = std::map<std::string, source_route, std::less<>>;
 // The webhook listener: HTTP/1.1 with keep-alive on the io_context's
 // threads. Routes POST /hooks/<source> through the source's signature
 // verifier (401) and parser (400/415/422) to the writer, and answers only after the events are committed;
-// GET /healthz answers while the process is alive. Errors are JSON objects
+// GET /healthz answers while the process is alive, GET /metrics in
+// Prometheus text format. Errors are JSON objects
 // {"error": code, "message": text} with the matching status.
 class http_server {
  public:
-  http_server(boost::asio::io_context& ioc, const config::server_config& options, source_table sources, writer& w);
+  // `metrics` renders GET /metrics (Prometheus text); called on an HTTP thread.
+  http_server(boost::asio::io_context& ioc, const config::server_config& options, source_table sources, writer& w,
+              std::function<std::string()> metrics);
 
   // Binds and starts accepting; throws boost::system::system_error when the
   // address cannot be bound.
@@ -55,6 +59,7 @@ class http_server {
   config::server_config options_;
   source_table sources_;
   writer& writer_;
+  std::function<std::string()> metrics_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};

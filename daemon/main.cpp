@@ -22,6 +22,7 @@
 #include "daemon/delivery.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/metrics.hpp"
 #include "daemon/writer.hpp"
 
 namespace {
@@ -120,7 +121,8 @@ int run(const config::config& cfg, const core::registry& adapters, const std::fi
   delivery.start();
 
   asio::io_context ioc(cfg.server.io_threads);
-  daemon::http_server server(ioc, cfg.server, std::move(sources), writer);
+  daemon::http_server server(ioc, cfg.server, std::move(sources), writer,
+                            [&delivery] { return daemon::render_metrics(delivery.states(), core::now_utc()); });
   server.start();
   const auto ep = server.local_endpoint();
   log->info("listening address={} port={} sources={} connectors={} database={}", ep.address().to_string(),

@@ -30,7 +30,7 @@ exit_status decode(int raw) {
 }
 
 // Runs in the forked child: only async-signal-safe calls until exec.
-[[noreturn]] void exec_child(char* const* argv, const char* work_dir, const char* log_path,
+[[noreturn]] void exec_child(char* const* argv, char* const* envp, const char* work_dir, const char* log_path,
                              long max_fd, pid_t parent) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) {
@@ -60,7 +60,7 @@ exit_status decode(int raw) {
     [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
     ::_exit(126);
   }
-  ::execv(argv[0], argv);
+  ::execve(argv[0], argv, envp);
   const char msg[] = "child_process: execv failed\n";
   [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
   ::_exit(127);
@@ -83,7 +83,7 @@ child_process::~child_process() {
 
 void child_process::start(const std::vector<std::string>& argv,
                           const std::filesystem::path& work_dir,
-                          const std::filesystem::path& log_file) {
+                          const std::filesystem::path& log_file, const std::vector<std::string>& extra_env) {
   if (running()) {
     throw std::runtime_error("child_process: already running");
   }
@@ -95,6 +95,19 @@ void child_process::start(const std::vector<std::string>& argv,
     c_argv.push_back(a.data());
   }
   c_argv.push_back(nullptr);
+  std::vector<std::string> env = extra_env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry{*e};
+    const auto name = entry.substr(0, entry.find('=') + 1);
+    if (std::none_of(extra_env.begin(), extra_env.end(), [&](const std::string& x) { return x.starts_with(name); })) {
+      env.emplace_back(entry);
+    }
+  }
+  std::vector<char*> c_env;
+  for (auto& e : env) {
+    c_env.push_back(e.data());
+  }
+  c_env.push_back(nullptr);
   const std::string dir = work_dir.string();
   const std::string log = log_file.string();
   const long max_fd = std::max(::sysconf(_SC_OPEN_MAX), 1024L);
@@ -105,7 +118,7 @@ void child_process::start(const std::vector<std::string>& argv,
     throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
-    exec_child(c_argv.data(), dir.c_str(), log.c_str(), max_fd, parent);
+    exec_child(c_argv.data(), c_env.data(), dir.c_str(), log.c_str(), max_fd, parent);
   }
   pid_ = pid;
 }

@@ -32,8 +32,9 @@ class child_process {
 
   // argv[0] is the executable path. Throws std::runtime_error if fork fails
   // or a child is still running.
+  // `extra_env` ("NAME=value") is added to (and overrides) the test's environment.
   void start(const std::vector<std::string>& argv, const std::filesystem::path& work_dir,
-             const std::filesystem::path& log_file);
+             const std::filesystem::path& log_file, const std::vector<std::string>& extra_env = {});
 
   [[nodiscard]] bool running() const { return pid_ > 0; }
   [[nodiscard]] pid_t pid() const { return pid_; }

@@ -163,17 +163,62 @@ std::string daemon_test::config_text(const daemon_options& options) const {
       << "company = \"/company\"\n"
       << "kind = \"/type\"\n"
       << "\n[sources.website.defaults]\n"
-      << "kind = \"form_submit\"\n"
-      << "\n[connectors.crm]\n"
-      << "type = \"http\"\n"
-      << "url = \"" << crm_.url(crm_path) << "\"\n"
-      << "timeout_ms = " << options.crm_timeout_ms << "\n"
-      << "\n[connectors.crm.headers]\n"
-      << "Authorization = \"Bearer test-token\"\n"
-      << "\n[connectors.log]\n"
-      << "type = \"jsonl\"\n"
-      << "path = \"data/updates.jsonl\"\n";
+      << "kind = \"form_submit\"\n";
+  if (!options.connectors_toml.empty()) {
+    out << "\n" << options.connectors_toml << "\n";
+  } else {
+    out << "\n[connectors.crm]\n"
+        << "type = \"http\"\n"
+        << "url = \"" << crm_.url(crm_path) << "\"\n"
+        << "timeout_ms = " << options.crm_timeout_ms << "\n"
+        << "\n[connectors.crm.headers]\n"
+        << "Authorization = \"Bearer test-token\"\n"
+        << "\n[connectors.log]\n"
+        << "type = \"jsonl\"\n"
+        << "path = \"data/updates.jsonl\"\n";
+  }
   return out.str();
+}
+
+std::vector<std::string> daemon_test::dead_letter_lines() const {
+  const auto r = run_to_completion({LEADSYNC_CTL_PATH, "--config", config_path_.string(), "dlq"}, dir_.path(),
+                                   dir_.path() / "leadsyncctl.out", std::chrono::seconds{20});
+  std::vector<std::string> lines;
+  std::string_view rest = r.output;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    if (nl != 0) {
+      lines.emplace_back(rest.substr(0, nl));
+    }
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+  }
+  return lines;
+}
+
+bool daemon_test::wait_for_log(std::string_view text, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (daemon_log().find(text) != std::string::npos) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  return daemon_log().find(text) != std::string::npos;
+}
+
+std::string daemon_test::metrics() const { return http_get(port_, "/metrics").body; }
+
+std::optional<long long> daemon_test::metric(std::string_view sample) const {
+  const std::string text = metrics();
+  const std::string prefix = std::string{sample} + " ";
+  std::size_t at = 0;
+  while ((at = text.find(prefix, at)) != std::string::npos) {
+    if (at == 0 || text[at - 1] == '\n') {
+      return std::stoll(text.substr(at + prefix.size()));
+    }
+    at += prefix.size();
+  }
+  return std::nullopt;
 }
 
 void daemon_test::write_config(const daemon_options& options) {
@@ -188,8 +233,11 @@ void daemon_test::write_config_text(std::string_view text) {
   if (!std::filesystem::exists(config_path_)) {
     write_config();
   }
-  daemon_.start({LEADSYNC_DAEMON_PATH, "--config", config_path_.string()}, dir_.path(),
-                log_path_);
+  std::vector<std::string> env;
+  for (const auto& [name, value] : daemon_env_) {
+    env.push_back(name + "=" + value);
+  }
+  daemon_.start({LEADSYNC_DAEMON_PATH, "--config", config_path_.string()}, dir_.path(), log_path_, env);
   return wait_healthy(health_timeout);
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,9 @@ struct daemon_options {
   int max_body_bytes = 4096;
   int crm_timeout_ms = 1000;
   int shutdown_timeout_seconds = 5;
+  // When set, replaces the default [connectors.*] tables (the http fake CRM
+  // and the jsonl file) with this TOML.
+  std::string connectors_toml;
 };
 
 // The JSON value in text, or null if text is not JSON.
@@ -83,12 +87,21 @@ class daemon_test : public ::testing::Test {
   bool wait_for_jsonl_lines(std::size_t count, std::chrono::milliseconds timeout = delivery_timeout);
 
   [[nodiscard]] std::string daemon_log() const { return read_text_file(log_path_); }
+  // Waits until the daemon's log contains text.
+  bool wait_for_log(std::string_view text, std::chrono::milliseconds timeout) const;
+  // `leadsyncctl dlq` lines: id, connector, email, stage, failed_at, code, message.
+  [[nodiscard]] std::vector<std::string> dead_letter_lines() const;
+  // GET /metrics, the sample lines only.
+  [[nodiscard]] std::string metrics() const;
+  // The value of one metric sample line ("name{labels}"), or nullopt when absent.
+  [[nodiscard]] std::optional<long long> metric(std::string_view sample) const;
 
   temp_dir dir_;
   std::uint16_t port_ = 0;
   fake_http_crm crm_;
   child_process daemon_;
   std::filesystem::path config_path_;
+  std::map<std::string, std::string> daemon_env_;  // added to the daemon's environment at start
   std::filesystem::path log_path_;
 };
 

@@ -179,17 +179,22 @@ TEST_F(delivery_test, server_errors_are_retried_until_delivered) {
   EXPECT_GE(millis(attempts[3].received_at - attempts[0].received_at), 300);
 }
 
-TEST_F(delivery_test, client_errors_are_retried_too) {
-  crm_.fail_with_status(400, 2);  // the http connector never drops an update
+TEST_F(delivery_test, a_refused_update_is_dead_lettered_with_the_receivers_answer) {
+  crm_.fail_with_status(422, 1);  // a receiver saying "not this record": retrying cannot help
   ASSERT_TRUE(start_daemon());
   const std::string email = "rejected@example.com";
   ASSERT_EQ(post_hook(website_event("rej-1", email)).status, 202U);
-  ASSERT_TRUE(wait_for_accepted(email, "engaged"));
-  const auto attempts = updates_for(crm_.requests(), email);
-  ASSERT_EQ(attempts.size(), 3U);
-  EXPECT_EQ(attempts[0].answered_status, 400U);
-  EXPECT_EQ(attempts[1].answered_status, 400U);
-  EXPECT_EQ(attempts[2].answered_status, 200U);
+  ASSERT_TRUE(wait_for_jsonl_lines(1));  // the other connector is not held up
+  std::vector<std::string> parked;
+  const auto deadline = std::chrono::steady_clock::now() + delivery_timeout;
+  while (parked.empty() && std::chrono::steady_clock::now() < deadline) {
+    parked = dead_letter_lines();
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(parked.size(), 1U);
+  EXPECT_NE(parked[0].find(email), std::string::npos) << parked[0];
+  EXPECT_NE(parked[0].find("HTTP 422"), std::string::npos) << parked[0];
+  EXPECT_EQ(updates_for(crm_.requests(), email).size(), 1U) << "a rejected update is not sent again";
 }
 
 TEST_F(delivery_test, too_many_requests_waits_for_retry_after) {
@@ -321,6 +326,26 @@ TEST_F(delivery_test, fifty_concurrent_events_all_reach_the_crm) {
   const auto still_missing = missing(crm_.requests());
   EXPECT_TRUE(all_arrived) << still_missing.size() << " lead(s) never reached the CRM, first: "
                            << (still_missing.empty() ? "" : still_missing.front());
+}
+
+TEST_F(delivery_test, metrics_count_deliveries_and_retries_per_connector) {
+  crm_.fail_with_status(503, 1);
+  ASSERT_TRUE(start_daemon());
+  ASSERT_EQ(post_hook(website_event("m-1", "metrics@example.com")).status, 202U);
+  ASSERT_TRUE(wait_for_accepted("metrics@example.com", "engaged"));
+  ASSERT_TRUE(wait_for_jsonl_lines(1));
+
+  const auto res = http_get(port_, "/metrics");
+  ASSERT_EQ(res.status, 200U);
+  EXPECT_NE(res.body.find("# TYPE leadsync_deliveries_total counter"), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find("leadsync_deliveries_total{connector=\"crm\",result=\"delivered\"} 1\n"), std::string::npos)
+      << res.body;
+  EXPECT_NE(res.body.find("leadsync_deliveries_total{connector=\"crm\",result=\"retried\"} 1\n"), std::string::npos)
+      << res.body;
+  EXPECT_NE(res.body.find("leadsync_deliveries_total{connector=\"log\",result=\"delivered\"} 1\n"), std::string::npos)
+      << res.body;
+  EXPECT_NE(res.body.find("leadsync_crm_api_calls_total{connector=\"crm\"}"), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find("leadsync_connector_paused{connector=\"crm\"} 0\n"), std::string::npos) << res.body;
 }
 
 }  // namespace

@@ -1,0 +1,112 @@
+#include "daemon/metrics.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace leadsync::daemon {
+namespace {
+
+// Label values escape backslash, double quote and newline (exposition format).
+std::string label(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class exposition {
+ public:
+  void family(std::string_view name, std::string_view type, std::string_view help) {
+    text_ += "# HELP ";
+    text_ += name;
+    text_ += ' ';
+    text_ += help;
+    text_ += "\n# TYPE ";
+    text_ += name;
+    text_ += ' ';
+    text_ += type;
+    text_ += '\n';
+  }
+  void sample(std::string_view name, std::string_view labels, std::int64_t value) {
+    text_ += name;
+    text_ += '{';
+    text_ += labels;
+    text_ += "} ";
+    text_ += std::to_string(value);
+    text_ += '\n';
+  }
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+using getter = std::function<std::optional<std::int64_t>(const connector_state&)>;
+
+}  // namespace
+
+std::string render_metrics(const std::vector<connector_state>& connectors, core::timestamp now) {
+  exposition out;
+  auto per_connector = [&](std::string_view name, std::string_view type, std::string_view help, const getter& get) {
+    out.family(name, type, help);
+    for (const connector_state& c : connectors) {
+      if (auto v = get(c)) {
+        out.sample(name, "connector=\"" + label(c.name) + "\"", *v);
+      }
+    }
+  };
+
+  out.family("leadsync_deliveries_total", "counter", "Stage updates finished by connector and result.");
+  for (const connector_state& c : connectors) {
+    const std::string who = "connector=\"" + label(c.name) + "\",result=\"";
+    out.sample("leadsync_deliveries_total", who + "delivered\"", static_cast<std::int64_t>(c.delivered));
+    out.sample("leadsync_deliveries_total", who + "retried\"", static_cast<std::int64_t>(c.retried));
+    out.sample("leadsync_deliveries_total", who + "dead_lettered\"", static_cast<std::int64_t>(c.dead_lettered));
+    out.sample("leadsync_deliveries_total", who + "skipped\"", static_cast<std::int64_t>(c.skipped));
+  }
+  per_connector("leadsync_connector_paused", "gauge", "1 while the CRM asked the connector to hold off.",
+                [now](const connector_state& c) -> std::optional<std::int64_t> {
+                  return c.paused_until && *c.paused_until > now ? 1 : 0;
+                });
+  per_connector("leadsync_connector_paused_until_seconds", "gauge", "Unix time the current pause ends.",
+                [now](const connector_state& c) -> std::optional<std::int64_t> {
+                  if (!c.paused_until || *c.paused_until <= now) {
+                    return std::nullopt;
+                  }
+                  return core::to_millis(*c.paused_until) / 1000;
+                });
+  per_connector("leadsync_crm_api_calls_total", "counter", "Requests sent to the CRM.",
+                [](const connector_state& c) -> std::optional<std::int64_t> {
+                  return static_cast<std::int64_t>(c.crm.api_calls);
+                });
+  per_connector("leadsync_crm_token_refreshes_total", "counter", "Access tokens obtained from the CRM.",
+                [](const connector_state& c) -> std::optional<std::int64_t> {
+                  return static_cast<std::int64_t>(c.crm.token_refreshes);
+                });
+  per_connector("leadsync_crm_api_used", "gauge", "API calls used in the CRM's window, as the CRM last reported.",
+                [](const connector_state& c) { return c.crm.api_used; });
+  per_connector("leadsync_crm_api_limit", "gauge", "The CRM's API limit for that window.",
+                [](const connector_state& c) { return c.crm.api_limit; });
+  per_connector("leadsync_crm_api_budget", "gauge", "The most API calls this connector lets itself use.",
+                [](const connector_state& c) { return c.crm.api_budget; });
+  per_connector("leadsync_crm_api_remaining", "gauge", "API calls left before the connector's budget is used up.",
+                [](const connector_state& c) -> std::optional<std::int64_t> {
+                  const auto cap = c.crm.api_budget ? c.crm.api_budget : c.crm.api_limit;
+                  if (!cap || !c.crm.api_used) {
+                    return std::nullopt;
+                  }
+                  return std::max<std::int64_t>(0, *cap - *c.crm.api_used);
+                });
+  return out.take();
+}
+
+}  // namespace leadsync::daemon
