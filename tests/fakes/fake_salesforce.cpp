@@ -266,6 +266,7 @@ std::vector<std::string> fake_salesforce::preload(const std::vector<boost::json:
     s.seq = data.next_seq++;
     ids.push_back(s.record.id);
     data.records.push_back(std::move(s));
+    fakes::sf_index(data, data.records.size() - 1);
   }
   return ids;
 }

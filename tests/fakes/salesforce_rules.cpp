@@ -7,6 +7,8 @@
 
 #include "tests/fakes/salesforce_state.hpp"
 
+#include <algorithm>
+
 namespace leadsync::tests::fakes {
 
 namespace {
@@ -126,6 +128,34 @@ std::string sf_text(const json::value& v) {
     return {};
   }
   return json::serialize(v);
+}
+
+namespace {
+
+std::string index_key(std::string_view type, std::string_view field, std::string_view value) {
+  return std::string(type) + '|' + to_lower(field) + '|' + to_lower(value);
+}
+
+}  // namespace
+
+void sf_index(sf_data& data, std::size_t pos) {
+  const salesforce_record& r = data.records[pos].record;
+  data.by_id[r.id] = pos;
+  for (const auto& kv : r.fields) {
+    if (kv.value().is_string()) {
+      auto& slot = data.by_value[index_key(r.type, kv.key(), kv.value().get_string())];
+      if (std::find(slot.begin(), slot.end(), pos) == slot.end()) {
+        slot.push_back(pos);
+      }
+    }
+  }
+}
+
+const std::vector<std::size_t>& sf_candidates(const sf_data& data, std::string_view type, std::string_view field,
+                                              std::string_view value) {
+  static const std::vector<std::size_t> none;
+  const auto it = data.by_value.find(index_key(type, field, value));
+  return it == data.by_value.end() ? none : it->second;
 }
 
 }  // namespace leadsync::tests::fakes

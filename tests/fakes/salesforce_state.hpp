@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -33,7 +34,18 @@ struct sf_data {
   std::uint64_t next_id = 1;
   std::uint64_t next_seq = 1;
   std::size_t created = 0;
+  // Positions in `records` by "type|field|lower-cased text value" and by Id,
+  // so lookups stay cheap with 100,000 records (bench/crm_backlog). Entries
+  // may be stale after an update: callers re-check the field.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_value;
+  std::unordered_map<std::string, std::size_t> by_id;
 };
+
+// Indexes records[pos] (call after adding it or writing its fields).
+void sf_index(sf_data& data, std::size_t pos);
+// Positions whose field may equal value (case-insensitive); re-check each.
+const std::vector<std::size_t>& sf_candidates(const sf_data& data, std::string_view type, std::string_view field,
+                                              std::string_view value);
 
 struct sf_validation_fault {
   std::string message;

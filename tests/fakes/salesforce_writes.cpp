@@ -109,7 +109,8 @@ std::variant<parsed_collection, sf_answer> parse_collection(const sf_state& stat
 std::vector<sf_stored*> live_matches(sf_data& data, std::string_view type, std::string_view field,
                                      std::string_view value) {
   std::vector<sf_stored*> out;
-  for (auto& s : data.records) {
+  for (std::size_t pos : sf_candidates(data, type, field, value)) {
+    sf_stored& s = data.records[pos];
     if (s.deleted || s.record.type != type) {
       continue;
     }
@@ -236,6 +237,7 @@ outcome create_record(sf_state& state, const std::string& type, json::object fie
   touch(state.data, s);
   ++state.data.created;
   state.data.records.push_back(std::move(s));
+  sf_index(state.data, state.data.records.size() - 1);
   return {std::nullopt, state.data.records.back().record.id, true};
 }
 
@@ -255,6 +257,7 @@ outcome update_record(sf_state& state, sf_stored& target, const json::object& fi
     target.record.fields[name] = kv.value();
   }
   touch(state.data, target);
+  sf_index(state.data, static_cast<std::size_t>(&target - state.data.records.data()));
   return {std::nullopt, target.record.id, false};
 }
 
@@ -290,9 +293,13 @@ outcome write_one(sf_state& state, write_kind kind, const std::string& type, jso
     if (!well_formed_id(id) || id.compare(0, 3, sf_id_prefix(type)) != 0) {
       return failed(sf_record_error("MALFORMED_ID", type + " ID: id value of incorrect type: " + id, {"Id"}));
     }
-    for (auto& s : state.data.records) {
-      if (s.record.id == id || (id.size() == 15 && s.record.id.compare(0, 15, id) == 0)) {
-        target = &s;
+    if (const auto it = state.data.by_id.find(id); it != state.data.by_id.end()) {
+      target = &state.data.records[it->second];
+    } else if (id.size() == 15) {  // the case-sensitive 15-character form of an 18-character Id
+      for (auto& s : state.data.records) {
+        if (s.record.id.compare(0, 15, id) == 0) {
+          target = &s;
+        }
       }
     }
     if (target != nullptr && target->deleted) {
