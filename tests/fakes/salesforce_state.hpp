@@ -43,7 +43,8 @@ struct sf_data {
 
 // Indexes records[pos] (call after adding it or writing its fields).
 void sf_index(sf_data& data, std::size_t pos);
-// Positions whose field may equal value (case-insensitive); re-check each.
+// Positions whose field may equal value (case-insensitive), possibly repeated;
+// re-check each.
 const std::vector<std::size_t>& sf_candidates(const sf_data& data, std::string_view type, std::string_view field,
                                               std::string_view value);
 

@@ -2,6 +2,7 @@
 // 3.3): upsert by external id, create, update by Id. Request-level problems
 // answer 400 with an errorCode array; record-level ones land in that record's
 // result, in request order, with allOrNone rolling everything back.
+#include <algorithm>
 #include <variant>
 
 #include <boost/json/parse.hpp>
@@ -109,7 +110,10 @@ std::variant<parsed_collection, sf_answer> parse_collection(const sf_state& stat
 std::vector<sf_stored*> live_matches(sf_data& data, std::string_view type, std::string_view field,
                                      std::string_view value) {
   std::vector<sf_stored*> out;
-  for (std::size_t pos : sf_candidates(data, type, field, value)) {
+  std::vector<std::size_t> positions = sf_candidates(data, type, field, value);
+  std::sort(positions.begin(), positions.end());
+  positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+  for (std::size_t pos : positions) {
     sf_stored& s = data.records[pos];
     if (s.deleted || s.record.type != type) {
       continue;
