@@ -61,6 +61,17 @@ struct dead_letter {
   timestamp failed_at{};
 };
 
+// What a connector's delivery loop last said about itself, kept in the
+// database so `leadsyncctl status` can show it from another process (and
+// after the daemon stopped: then it is the state it stopped in).
+struct connector_status {
+  std::string connector;
+  std::string circuit = "closed";  // closed | open | half_open
+  std::optional<timestamp> paused_until;  // the CRM or the breaker holds deliveries until then
+  std::string reason;                     // why it is paused or open; "" when neither
+  timestamp updated_at{};
+};
+
 // Durable state: the event log, leads, transitions, the outbox and the
 // dead-letter queue. One instance owns one database connection and is used
 // by one thread; open one per thread. Implementations must not assume they
@@ -105,6 +116,13 @@ class store {
   virtual void add_aliases(std::span<const std::pair<std::string, std::string>> aliases) = 0;
   virtual std::vector<dead_letter> dead_letters(std::size_t limit) = 0;
   virtual std::size_t outbox_depth(std::string_view connector) = 0;
+  // When the oldest update waiting for the connector changed stage; nullopt when none waits.
+  virtual std::optional<timestamp> oldest_pending(std::string_view connector) = 0;
+
+  // ---- connector status ----
+  // Replaces the connector's row.
+  virtual void save_connector_status(const connector_status& status) = 0;
+  virtual std::vector<connector_status> connector_statuses() = 0;
 };
 
 class store_error : public std::runtime_error {

@@ -10,7 +10,7 @@
 namespace leadsync::core::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 2> steps{
+constexpr std::array<std::string_view, 3> steps{
     // 1: event log, leads, transitions, outbox, dead letters.
     R"sql(
 CREATE TABLE events (
@@ -97,6 +97,16 @@ CREATE TABLE dead_letters (
 ALTER TABLE outbox ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE dead_letters ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE dead_letters ADD COLUMN code TEXT NOT NULL DEFAULT '';
+)sql",
+    // 3: the delivery loops' own account of each connector (circuit, pause).
+    R"sql(
+CREATE TABLE connector_status (
+  connector      TEXT PRIMARY KEY,
+  circuit        TEXT NOT NULL,
+  paused_until_ms INTEGER,
+  reason         TEXT NOT NULL,
+  updated_at_ms  INTEGER NOT NULL
+);
 )sql",
 };
 

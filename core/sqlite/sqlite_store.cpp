@@ -240,6 +240,43 @@ class sqlite_store final : public store {
     return out;
   }
 
+  std::optional<timestamp> oldest_pending(std::string_view connector) override {
+    std::optional<timestamp> out;
+    select_oldest_pending_.bind(1, connector);
+    while (select_oldest_pending_.step()) {
+      if (!select_oldest_pending_.column_is_null(0)) {
+        out = from_millis(select_oldest_pending_.column_int(0));
+      }
+    }
+    return out;
+  }
+
+  void save_connector_status(const connector_status& c) override {
+    upsert_connector_status_.bind(1, c.connector).bind(2, c.circuit);
+    if (c.paused_until) {
+      upsert_connector_status_.bind(3, to_millis(*c.paused_until));
+    } else {
+      upsert_connector_status_.bind_null(3);
+    }
+    upsert_connector_status_.bind(4, c.reason).bind(5, to_millis(c.updated_at)).run();
+  }
+
+  std::vector<connector_status> connector_statuses() override {
+    std::vector<connector_status> out;
+    while (select_connector_status_.step()) {
+      connector_status c;
+      c.connector = select_connector_status_.column_text(0);
+      c.circuit = select_connector_status_.column_text(1);
+      if (!select_connector_status_.column_is_null(2)) {
+        c.paused_until = from_millis(select_connector_status_.column_int(2));
+      }
+      c.reason = select_connector_status_.column_text(3);
+      c.updated_at = from_millis(select_connector_status_.column_int(4));
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
   void add_aliases(std::span<const std::pair<std::string, std::string>> aliases) override {
     sqlite::transaction tx(db_);
     for (const auto& [alias, key] : aliases) {
@@ -318,6 +355,14 @@ class sqlite_store final : public store {
       "d.reason, d.changed_at_ms, d.attempts, l.lead_key, d.fields, d.message, d.failed_at_ms, d.code FROM dead_letters d "
       "JOIN leads l ON l.id = d.lead_id ORDER BY d.id LIMIT ?"};
   statement count_outbox_{db_.handle(), "SELECT count(*) FROM outbox WHERE connector = ?"};
+  statement select_oldest_pending_{db_.handle(), "SELECT min(changed_at_ms) FROM outbox WHERE connector = ?"};
+  statement upsert_connector_status_{
+      db_.handle(),
+      "INSERT INTO connector_status (connector, circuit, paused_until_ms, reason, updated_at_ms) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector) DO UPDATE SET circuit = excluded.circuit, "
+      "paused_until_ms = excluded.paused_until_ms, reason = excluded.reason, updated_at_ms = excluded.updated_at_ms"};
+  statement select_connector_status_{
+      db_.handle(), "SELECT connector, circuit, paused_until_ms, reason, updated_at_ms FROM connector_status ORDER BY connector"};
   // An alias already taken keeps its lead: merging is the processor's call.
   statement insert_alias_{db_.handle(),
                           "INSERT INTO lead_aliases (alias, lead_key) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING"};

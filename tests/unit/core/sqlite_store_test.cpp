@@ -231,5 +231,36 @@ TEST(SqliteStore, CrmAliasesFindTheLeadAndNeverStealAnotherLeadsAlias) {
   EXPECT_EQ(db->resolve_alias("id:hubspot_contact_id:51"), "ada@example.com");
 }
 
+TEST(SqliteStore, ConnectorStatusIsReplacedPerConnector) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  connector_status open;
+  open.connector = "sfdc";
+  open.circuit = "open";
+  open.paused_until = from_millis(90'000);
+  open.reason = "5 failures in a row";
+  open.updated_at = from_millis(30'000);
+  db->save_connector_status(open);
+  connector_status closed;
+  closed.connector = "sfdc";
+  closed.updated_at = from_millis(95'000);
+  db->save_connector_status(closed);
+  const auto all = db->connector_statuses();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].circuit, "closed");
+  EXPECT_FALSE(all[0].paused_until.has_value());
+  EXPECT_EQ(all[0].reason, "");
+  EXPECT_EQ(all[0].updated_at, from_millis(95'000));
+}
+
+TEST(SqliteStore, OldestPendingIsTheEarliestStageChangeStillQueued) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  EXPECT_FALSE(db->oldest_pending("crm").has_value());
+  put_update(*db, "ada@example.com", "crm", 1, "mql");
+  EXPECT_EQ(db->oldest_pending("crm"), from_millis(5'000));
+  EXPECT_FALSE(db->oldest_pending("other").has_value());
+}
+
 }  // namespace
 }  // namespace leadsync::core
