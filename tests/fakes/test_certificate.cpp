@@ -75,7 +75,7 @@ void add_extension(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
   check(X509_add_ext(cert, ext.get(), -1), "adding an extension");
 }
 
-x509_ptr self_signed(EVP_PKEY* key) {
+x509_ptr self_signed(EVP_PKEY* key, const std::vector<std::string>& extra_names) {
   x509_ptr cert(X509_new());
   if (!cert) {
     fail("X509_new failed");
@@ -105,7 +105,11 @@ x509_ptr self_signed(EVP_PKEY* key) {
   X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
   add_extension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:TRUE");
   add_extension(cert.get(), &ctx, NID_subject_key_identifier, "hash");
-  add_extension(cert.get(), &ctx, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
+  std::string names = "DNS:localhost,IP:127.0.0.1";
+  for (const std::string& extra : extra_names) {
+    names += ",DNS:" + extra;
+  }
+  add_extension(cert.get(), &ctx, NID_subject_alt_name, names.c_str());
 
   if (X509_sign(cert.get(), key, EVP_sha256()) <= 0) {
     fail("signing the certificate");
@@ -135,10 +139,11 @@ void write_file(const std::filesystem::path& path, const std::string& text, bool
 
 }  // namespace
 
-test_certificate::test_certificate(const std::filesystem::path& dir, test_key_type type)
+test_certificate::test_certificate(const std::filesystem::path& dir, test_key_type type,
+                                   const std::vector<std::string>& extra_dns_names)
     : cert_file_(dir / "cert.pem"), key_file_(dir / "key.pem") {
   const pkey_ptr key = generate_key(type);
-  const x509_ptr cert = self_signed(key.get());
+  const x509_ptr cert = self_signed(key.get(), extra_dns_names);
 
   bio_ptr bio(BIO_new(BIO_s_mem()));
   check(PEM_write_bio_X509(bio.get(), cert.get()), "writing the certificate");

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace leadsync::tests {
 
@@ -17,8 +18,10 @@ enum class test_key_type { rsa_2048, ec_p256 };
 class test_certificate {
  public:
   // Writes <dir>/cert.pem and <dir>/key.pem (key readable by the owner only);
-  // dir is created when missing.
-  explicit test_certificate(const std::filesystem::path& dir, test_key_type type = test_key_type::rsa_2048);
+  // dir is created when missing. extra_dns_names are added to the
+  // subjectAltName (e.g. a name a test reaches through a proxy).
+  explicit test_certificate(const std::filesystem::path& dir, test_key_type type = test_key_type::rsa_2048,
+                            const std::vector<std::string>& extra_dns_names = {});
 
   [[nodiscard]] const std::filesystem::path& cert_file() const { return cert_file_; }
   [[nodiscard]] const std::filesystem::path& key_file() const { return key_file_; }

@@ -21,9 +21,9 @@ constexpr std::string_view mql_label = "MQL";
 class salesforce_test : public daemon_test {
  protected:
   // Starts the fake org (over TLS unless told otherwise) before the daemon.
-  void start_org(fake_salesforce_options options = {}, bool tls = true) {
+  void start_org(fake_salesforce_options options = {}, bool tls = true, std::vector<std::string> extra_names = {}) {
     if (tls) {
-      cert_ = std::make_unique<test_certificate>(dir_.path() / "tls");
+      cert_ = std::make_unique<test_certificate>(dir_.path() / "tls", test_key_type::rsa_2048, extra_names);
       options.tls = *cert_;
     }
     sf_ = std::make_unique<fake_salesforce>(std::move(options));
@@ -281,27 +281,41 @@ TEST_F(salesforce_test, dropped_and_slow_answers_are_retried_without_duplicate_r
   EXPECT_TRUE(dead_letter_lines().empty());
 }
 
+// The connector config with login_url naming `host` instead of 127.0.0.1: a
+// name, not a loopback address, because loopback is never proxied. The proxy
+// sends every tunnel to 127.0.0.1, so nothing leaves the machine.
+std::string through_name(std::string connectors, std::string_view host) {
+  const std::string loopback = "127.0.0.1:";
+  connectors.replace(connectors.find(loopback), loopback.size(), std::string{host} + ":");
+  return connectors;
+}
+
 TEST_F(salesforce_test, https_proxy_tunnels_through_connect) {
-  start_org();
+  start_org({}, true, {"crm.example.test"});
   connect_proxy proxy;
   daemon_env_["HTTPS_PROXY"] = "http://user:secret@127.0.0.1:" + std::to_string(proxy.port());
-  // A name, not a loopback address: loopback is never proxied. The proxy
-  // sends every tunnel to 127.0.0.1, so nothing leaves the machine.
-  std::string connectors = connector(client_credentials());
-  const std::string loopback = "127.0.0.1:";
-  connectors.replace(connectors.find(loopback), loopback.size(), "crm.example.test:");
-  ASSERT_TRUE(start_with(connectors));
+  daemon_env_["NO_PROXY"] = "internal.example.test";
+  ASSERT_TRUE(start_with(through_name(connector(client_credentials()), "crm.example.test")));
 
   ASSERT_EQ(post_hook(website_event("p-1", "ada@example.com", "demo_request")).status, 202U);
-  const bool delivered = wait_for_stage("ada@example.com", mql_label, 5s);
+  ASSERT_TRUE(wait_for_stage("ada@example.com", mql_label));
   const auto tunnels = proxy.tunnels();
-  ASSERT_FALSE(tunnels.empty()) << daemon_log();
+  ASSERT_EQ(tunnels.size(), 1U) << "the token request went through the proxy, on one kept-alive tunnel";
   EXPECT_EQ(tunnels[0], "crm.example.test:" + std::to_string(sf_->port()));
   EXPECT_EQ(proxy.authorizations()[0], "Basic dXNlcjpzZWNyZXQ=");
-  // The fake's certificate names localhost and 127.0.0.1 only: the daemon
-  // must refuse crm.example.test rather than trust it.
-  EXPECT_FALSE(delivered);
-  EXPECT_TRUE(wait_for_log("TLS handshake with crm.example.test", 5s)) << daemon_log();
+}
+
+TEST_F(salesforce_test, a_certificate_for_another_name_is_refused_through_the_proxy) {
+  start_org();  // the certificate names localhost and 127.0.0.1 only
+  connect_proxy proxy;
+  daemon_env_["HTTPS_PROXY"] = "http://127.0.0.1:" + std::to_string(proxy.port());
+  ASSERT_TRUE(start_with(through_name(connector(client_credentials()), "crm.example.test")));
+
+  ASSERT_EQ(post_hook(website_event("p-1", "ada@example.com", "demo_request")).status, 202U);
+  ASSERT_TRUE(wait_for_log("TLS handshake with crm.example.test", 10s)) << daemon_log();
+  EXPECT_FALSE(proxy.tunnels().empty());
+  EXPECT_EQ(sf_->calls(sf_call::token), 0U);
+  EXPECT_TRUE(dead_letter_lines().empty()) << "a transport failure is retried, never parked";
 }
 
 }  // namespace
