@@ -53,6 +53,23 @@ TEST_F(lifecycle_test, check_accepts_the_example_config) {
   EXPECT_TRUE(r.status.exited && r.status.code == 0) << r.status.describe() << "\n" << r.output;
 }
 
+TEST_F(lifecycle_test, check_accepts_the_crm_connectors_example_with_its_secrets_in_the_environment) {
+  config_path_ = std::filesystem::path(LEADSYNC_SOURCE_DIR) / "config" / "examples" / "crm-connectors.toml";
+  const auto r_without = run_check();
+  EXPECT_TRUE(r_without.status.exited && r_without.status.code != 0) << r_without.output;
+  EXPECT_NE(r_without.output.find("LEADSYNC_HUBSPOT_TOKEN is not set"), std::string::npos) << r_without.output;
+
+  ::setenv("LEADSYNC_SF_CLIENT_SECRET", "sf-secret-value", 1);
+  ::setenv("LEADSYNC_HUBSPOT_TOKEN", "pat-na1-token-value", 1);
+  ::setenv("LEADSYNC_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
+  const auto r = run_check();
+  ::unsetenv("LEADSYNC_SF_CLIENT_SECRET");
+  ::unsetenv("LEADSYNC_HUBSPOT_TOKEN");
+  ::unsetenv("LEADSYNC_WEBHOOK_SECRET");
+  EXPECT_TRUE(r.status.exited && r.status.code == 0) << r.status.describe() << "\n" << r.output;
+  EXPECT_EQ(r.output.find("sf-secret-value"), std::string::npos);
+}
+
 TEST_F(lifecycle_test, check_rejects_wrong_type_with_location) {
   int line = 0;
   const std::string text =
