@@ -20,12 +20,14 @@ struct section_names {
   std::string_view selector;       // "format"
   std::string_view selector_noun;  // "source format"
   std::string_view name_hint;      // why the name is restricted
-  std::string_view nested_key = {};  // a sub-table read by its own factory ("signature")
+  std::string_view nested_key = {};  // a sub-table that is not an adapter option ("signature", "delivery")
 };
 
 constexpr section_names source_names{"sources", "source", "format", "source format",
                                      " (it is the <name> in /hooks/<name>)", "signature"};
-constexpr section_names connector_names{"connectors", "connector", "type", "connector type", ""};
+// `delivery` is the connector's [connectors.<name>.delivery] table, read with
+// [delivery] (read_connector_delivery in sections.cpp), never an adapter option.
+constexpr section_names connector_names{"connectors", "connector", "type", "connector type", "", "delivery"};
 
 // One adapter table, read: what the config keeps of it.
 struct adapter_entry {

@@ -102,6 +102,9 @@ void read_server(const toml::table& table, checker& check, server_config& out);
 void read_storage(const toml::table& table, checker& check, storage_config& out);
 void read_log(const toml::table& table, checker& check, log_config& out);
 void read_delivery(const toml::table& table, checker& check, delivery_config& out);
+// After every section is read: each connector's delivery settings are
+// [delivery] with its [connectors.<name>.delivery] table (read here) applied.
+void read_connector_delivery(const toml::table& root, checker& check, config& out);
 // [lead_definition] (definition_section.cpp): the table of the main config,
 // which is either the definition itself or `file = "..."` naming it.
 void read_definition(const toml::table& table, checker& check, definition_config& out);

@@ -40,12 +40,25 @@ struct storage_config {
 
 struct log_config {
   std::string level = "info";  // trace, debug, info, warn, error, critical, off
+  std::string format = "plain";  // plain | json (one object per line)
+  bool mask_emails = true;       // email addresses in log lines become a***@example.com
 };
 
+// [delivery], and per connector [connectors.<name>.delivery] on top of it
+// (docs/configuration.md).
 struct delivery_config {
   std::chrono::milliseconds retry_initial{1000};  // first backoff step
   std::chrono::milliseconds retry_max{300'000};   // backoff never grows past this
   std::chrono::milliseconds poll_interval{1000};  // outbox check when nothing woke us
+  std::chrono::milliseconds linger{50};           // wait this long for a fuller batch
+  int max_attempts = 25;                          // failures before an update is dead-lettered
+  std::chrono::hours max_age{72};                 // a stage change this old is dead-lettered at its next failure
+  int workers = 1;                                // concurrent batches per connector
+  double requests_per_second = 0;                 // 0 = unlimited
+  std::optional<double> burst;                    // unset: max(1, requests_per_second)
+  std::int64_t daily_request_budget = 0;          // requests per rolling 24 h; 0 = unlimited
+  int circuit_failures = 5;                       // consecutive failed batches that open the circuit
+  std::chrono::seconds circuit_open{30};          // first open period of the circuit
 };
 
 // [lead_definition], compiled (docs/lead-definition.md). The model is
@@ -88,6 +101,7 @@ struct connector_config {
   std::string name;
   std::string type;  // a registered CRM connector type
   core::option_values options;
+  delivery_config delivery;  // [delivery] with [connectors.<name>.delivery] applied
   location where;
 };
 

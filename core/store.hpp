@@ -61,6 +61,33 @@ struct dead_letter {
   timestamp failed_at{};
 };
 
+// Which dead letters a `leadsyncctl dlq` command means. Every criterion that
+// is set must hold; an empty filter matches every dead letter.
+struct dead_letter_filter {
+  std::vector<std::int64_t> ids;         // empty: any id
+  std::optional<std::string> connector;  // nullopt: any connector
+  std::optional<std::string> code;       // nullopt: any code; "" matches those without one
+  std::size_t limit = 0;                 // listing only: at most this many, oldest first; 0: all
+};
+
+// What replaying dead letters did, by dead letter id.
+struct replay_result {
+  std::vector<std::int64_t> replayed;    // back in the outbox, due at once
+  std::vector<std::int64_t> superseded;  // the lead moved on since: dropped, nothing queued
+};
+
+// How many leads are in one stage.
+struct stage_count {
+  std::string stage;  // "" for leads not yet evaluated
+  std::size_t leads = 0;
+};
+
+// The event log's size.
+struct event_totals {
+  std::size_t events = 0;       // in the log
+  std::size_t unprocessed = 0;  // of those, still waiting for the processor
+};
+
 // What a connector's delivery loop last said about itself, kept in the
 // database so `leadsyncctl status` can show it from another process (and
 // after the daemon stopped: then it is the state it stopped in).
@@ -95,6 +122,8 @@ class store {
   virtual std::optional<std::string> resolve_alias(std::string_view alias) = 0;
   virtual void commit_processing(const processing_batch& batch) = 0;
   virtual std::vector<transition> transitions_of(std::string_view key) = 0;
+  // Every alias that names the lead, sorted (an operator's view: a scan, not for the data path).
+  virtual std::vector<std::string> aliases_of(std::string_view key) = 0;
   // Leads whose next_check is due at `now`, soonest first (the scheduler's
   // index: never a scan of all leads).
   virtual std::vector<lead> due_leads(timestamp now, std::size_t limit) = 0;
@@ -115,6 +144,19 @@ class store {
   // lead key). An alias that already names a lead keeps it.
   virtual void add_aliases(std::span<const std::pair<std::string, std::string>> aliases) = 0;
   virtual std::vector<dead_letter> dead_letters(std::size_t limit) = 0;
+  // Dead letters matching the filter, oldest first.
+  virtual std::vector<dead_letter> find_dead_letters(const dead_letter_filter& filter) = 0;
+  // How many dead letters match (the limit is ignored).
+  virtual std::size_t count_dead_letters(const dead_letter_filter& filter) = 0;
+  // Puts matching dead letters back in the outbox, due at `now` with no
+  // attempts, and removes them from the queue; all in one transaction, safe
+  // while the daemon delivers. Latest state wins: a dead letter is replayed
+  // only while it is the lead's current version and the outbox holds no
+  // newer (or the same) version for its connector and lead; otherwise it is
+  // superseded and just removed. The limit is ignored.
+  virtual replay_result replay_dead_letters(const dead_letter_filter& filter, timestamp now) = 0;
+  // Deletes matching dead letters; returns their ids. The limit is ignored.
+  virtual std::vector<std::int64_t> drop_dead_letters(const dead_letter_filter& filter) = 0;
   virtual std::size_t outbox_depth(std::string_view connector) = 0;
   // When the oldest update waiting for the connector changed stage; nullopt when none waits.
   virtual std::optional<timestamp> oldest_pending(std::string_view connector) = 0;
@@ -123,6 +165,11 @@ class store {
   // Replaces the connector's row.
   virtual void save_connector_status(const connector_status& status) = 0;
   virtual std::vector<connector_status> connector_statuses() = 0;
+
+  // ---- operator overview (`leadsyncctl status`; scans, not for the data path) ----
+  // Leads per stage, by stage name.
+  virtual std::vector<stage_count> leads_by_stage() = 0;
+  virtual event_totals event_counts() = 0;
 };
 
 class store_error : public std::runtime_error {

@@ -1,152 +1,284 @@
-// leadsyncctl: looks into a leadsyncd database (safe while the daemon runs).
-#include <cstdio>
+// leadsyncctl: looks into a leadsyncd database and fixes what delivery could
+// not (dead letters). Safe while the daemon runs: every change is one SQLite
+// transaction, and the daemon picks replayed updates up at its next outbox poll.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/builtin.hpp"
 #include "config/config.hpp"
 #include "core/sqlite/sqlite_store.hpp"
-#include "daemon/definition_loader.hpp"
+#include "daemon/ctl/command_line.hpp"
+#include "daemon/ctl/commands.hpp"
 
 namespace {
 
 using namespace leadsync;
 
-constexpr const char* usage =
-    "usage: leadsyncctl --config FILE COMMAND\n"
+constexpr std::string_view tool_usage = "leadsyncctl [--config FILE] [--json] COMMAND [ARGS]";
+
+constexpr std::string_view tool_help =
+    "Looks into a leadsyncd database and fixes what delivery could not. Safe to run while\n"
+    "the daemon runs.\n"
     "\n"
     "commands:\n"
-    "  status          outbox depth per connector and dead letters\n"
-    "  explain EMAIL   a lead's stage, score, fit and junk breakdowns and its history with reasons\n"
-    "  dlq             dead-lettered stage updates with the CRM's message\n";
+    "  status                 each connector's outbox, circuit, pause and dead letters; leads by stage\n"
+    "  leads show EMAIL       a lead's stage, score, fit, traits, aliases and next check\n"
+    "  leads explain EMAIL    why a lead is in its stage, with its history (also: explain EMAIL)\n"
+    "  dlq list               dead-lettered stage updates with the CRM's message (also: dlq)\n"
+    "  dlq show ID            one dead letter in full\n"
+    "  dlq replay SELECTION   put dead letters back in the outbox\n"
+    "  dlq drop SELECTION     delete dead letters\n"
+    "  help [COMMAND]         this help, or a command's (as COMMAND --help)\n"
+    "\n"
+    "options:\n"
+    "  --config FILE   the daemon's config; default $LEADSYNC_CONFIG, else /etc/leadsync/leadsync.toml\n"
+    "  --json          one JSON document on stdout, for scripts, instead of tables\n"
+    "  -h, --help      this help; after a command, that command's help\n"
+    "\n"
+    "exit codes: 0 done, 1 the config or database cannot be used, 2 usage error,\n"
+    "            3 nothing matched (unknown id or email)\n";
 
-int status(core::store& db, const config::config& cfg) {
-  std::cout << "connector            outbox\n";
-  for (const auto& c : cfg.connectors) {
-    std::cout << c.name << std::string(c.name.size() < 21 ? 21 - c.name.size() : 1, ' ')
-              << db.outbox_depth(c.name) << '\n';
-  }
-  std::cout << "dead letters: " << db.dead_letters(1'000'000).size() << '\n';
-  return 0;
+constexpr std::string_view selection_help =
+    "SELECTION is one or more dead letter ids (the first column of `dlq list`), --connector C,\n"
+    "--code X (`--code -` for dead letters without a code), or --all. Ids, --connector and\n"
+    "--code combine: all must hold. Named ids that do not exist fail the command (exit 3)\n"
+    "before anything changes.\n";
+
+struct command {
+  std::string_view name;   // its words, space-separated
+  std::string_view usage;  // what follows the global options
+  std::string help;
+  std::vector<std::string_view> options;  // the command's own options, without dashes
+  std::size_t min_args = 0;
+  std::size_t max_args = 0;
+  int (*run)(const ctl::context&) = nullptr;  // null: a group, only its subcommands run
+  bool hidden = false;                        // an old name, not listed
+};
+
+constexpr std::size_t many = static_cast<std::size_t>(-1);
+
+const std::vector<command>& commands() {
+  static const std::vector<command> all{
+      {"status", "status",
+       "Per configured connector: outbox depth, age of the oldest pending update, circuit\n"
+       "state, paused until (and why; \"-\" before the daemon delivered for it) and dead\n"
+       "letters. Then leads per stage and the event log's size.\n",
+       {}, 0, 0, ctl::run_status},
+      {"leads", "leads (show | explain) EMAIL",
+       "One lead. EMAIL may also be a lead key (anon:<source>:<id>) or an alias a CRM gave\n"
+       "it (id:<system>:<id>).\n"
+       "\n"
+       "  leads show EMAIL      stage, score, fit and grade, junk flags, traits, aliases,\n"
+       "                        last activity and next timed check\n"
+       "  leads explain EMAIL   the stage the definition gives now with the score, fit and junk\n"
+       "                        breakdowns, and every stage change with its reason\n",
+       {}, 0, 0, nullptr},
+      {"leads show", "leads show EMAIL",
+       "A lead's stage, score, fit and grade, junk flags, traits, aliases, last activity\n"
+       "and next timed check. Fit, grade and junk are evaluated now with the configured\n"
+       "lead definition. Exit 3 when no lead has that email, key or alias.\n",
+       {}, 1, 1, ctl::run_leads_show},
+      {"leads explain", "leads explain EMAIL",
+       "Why a lead is in its stage: the stage the lead definition gives it now, with the\n"
+       "score, fit and junk breakdowns, and its history of stage changes with their\n"
+       "reasons. Exit 3 when no lead has that email, key or alias.\n",
+       {}, 1, 1, ctl::run_leads_explain},
+      {"explain", "explain EMAIL", "The old name of `leads explain EMAIL`.\n", {}, 1, 1, ctl::run_leads_explain, true},
+      {"dlq", "dlq [list | show | replay | drop] ...",
+       "The dead-letter queue: stage updates a CRM refused for good, or that ran out of\n"
+       "retries, with the CRM's message. Without a subcommand: dlq list.\n"
+       "\n"
+       "  dlq list [--connector C] [--code X] [--limit N]\n"
+       "  dlq show ID\n"
+       "  dlq replay (ID... | --connector C | --code X | --all)\n"
+       "  dlq drop (ID... | --connector C | --code X | --all --yes)\n",
+       {"connector", "code", "limit"}, 0, 0, ctl::run_dlq_list},
+      {"dlq list", "dlq list [--connector C] [--code X] [--limit N]",
+       "Dead letters, oldest first: id, connector, email, stage, attempts, when it failed,\n"
+       "the CRM's error code and message (cut short in the table; whole with --json).\n"
+       "\n"
+       "  --connector C   only this connector's\n"
+       "  --code X        only those with this error code (`-`: those without one)\n"
+       "  --limit N       at most N (default 100; 0: all)\n",
+       {"connector", "code", "limit"}, 0, 0, ctl::run_dlq_list},
+      {"dlq show", "dlq show ID",
+       "Everything about one dead letter: the lead, the stage update (stage, previous\n"
+       "stage, version, score, rule and reason, when the stage changed, the fields sent),\n"
+       "attempts, when it failed, and the CRM's code and whole message. Exit 3 when no\n"
+       "dead letter has that id.\n",
+       {}, 1, 1, ctl::run_dlq_show},
+      {"dlq replay", "dlq replay (ID... | --connector C | --code X | --all)",
+       "Puts dead letters back in the outbox, due now with no attempts counted, and takes\n"
+       "them out of the queue, in one transaction; the daemon sends them at its next poll.\n"
+       "Latest state wins: a dead letter whose lead has changed since (a newer version, or\n"
+       "a newer update already queued for that connector) is superseded: dropped, not sent.\n"
+       "Prints what was replayed and what was superseded.\n"
+       "\n" +
+           std::string{selection_help},
+       {"connector", "code", "all"}, 0, many, ctl::run_dlq_replay},
+      {"dlq drop", "dlq drop (ID... | --connector C | --code X | --all --yes)",
+       "Deletes dead letters for good and prints which. --all needs --yes.\n"
+       "\n" +
+           std::string{selection_help},
+       {"connector", "code", "all", "yes"}, 0, many, ctl::run_dlq_drop},
+  };
+  return all;
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
-  s.erase(s.find_last_not_of('0') + 1);
-  if (s.back() == '.') {
-    s.pop_back();
+std::vector<std::string_view> words_of(std::string_view name) {
+  std::vector<std::string_view> out;
+  while (!name.empty()) {
+    const auto space = name.find(' ');
+    out.push_back(name.substr(0, space));
+    name = space == std::string_view::npos ? std::string_view{} : name.substr(space + 1);
   }
-  return s;
+  return out;
 }
 
-// A lead's stage, score and fit breakdowns now, and every transition with its reason.
-int explain(core::store& db, const core::lead_definition& definition, const std::string& raw_email) {
-  const std::string email = core::normalise_email(raw_email);
-  const auto l = db.find_lead(email);
-  if (!l) {
-    std::cerr << "leadsyncctl: no lead with email " << raw_email << '\n';
-    return 1;
-  }
-  if (!l->merged_into.empty()) {
-    std::cout << "lead " << l->id << "  " << l->email << " was merged into " << l->merged_into
-              << " (the same person); explain that lead\n";
-    return 0;
-  }
-  const core::evaluation ev = definition.evaluate(*l, core::now_utc());
-  std::cout << "lead " << l->id << "  " << l->email << "\n"
-            << "  stage:   " << l->stage << (l->track.empty() ? "" : "  (track " + l->track + ")")
-            << "  since " << core::format_rfc3339(l->stage_since) << "\n";
-  if (!l->sales_stage.empty()) {
-    std::cout << "  sales set: " << l->sales_stage << " on " << core::format_rfc3339(l->sales_stage_at) << "\n";
-  }
-  std::cout << "  now:     " << ev.stage << "  rule " << ev.rule << ": " << ev.reason << "\n";
-  if (!ev.inputs.empty()) {
-    std::cout << "           read " << ev.inputs << "\n";
-  }
-  std::cout << "  score:   " << number(ev.exact_score) << "\n";
-  for (const auto& p : ev.score_parts) {
-    std::cout << "           " << number(p.points) << "  " << p.rule << "\n";
-  }
-  std::cout << "  fit:     " << number(ev.fit) << "  grade " << ev.grade << "\n";
-  for (const auto& p : ev.fit_parts) {
-    std::cout << "           " << number(p.points) << "  " << p.rule << "\n";
-  }
-  if (!ev.junk.empty()) {
-    std::cout << "  junk:\n";
-    for (const auto& j : ev.junk) {
-      std::cout << "           " << j.code << ": " << j.message << "\n";
+// The command with the most leading words matching; nullptr for none. `used`
+// is how many words it took.
+const command* resolve(const std::vector<std::string>& words, std::size_t& used) {
+  const command* best = nullptr;
+  used = 0;
+  for (const command& c : commands()) {
+    const auto w = words_of(c.name);
+    if (w.size() > words.size() || w.size() <= used) {
+      continue;
+    }
+    bool match = true;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      match = match && words[i] == w[i];
+    }
+    if (match) {
+      best = &c;
+      used = w.size();
     }
   }
-  if (ev.sla_breached || l->sla_breached) {
-    std::cout << "  SLA:     breached (no answer from sales in time)\n";
-  }
-  std::cout << "  activities: " << l->activities.size() << ", last " << core::format_rfc3339(l->last_activity) << "\n";
-  std::cout << "  history:\n";
-  for (const auto& t : db.transitions_of(email)) {
-    std::cout << "    " << core::format_rfc3339(t.at) << "  " << (t.from_stage.empty() ? "(new)" : t.from_stage)
-              << " -> " << t.to_stage << "  score " << t.score << "  rule " << t.rule << ": " << t.reason << '\n';
-  }
-  return 0;
+  return best;
 }
 
-int dlq(core::store& db) {
-  for (const auto& d : db.dead_letters(1000)) {
-    std::cout << d.id << "  " << d.update.connector << "  " << d.update.email << "  " << d.update.stage << "  "
-              << core::format_rfc3339(d.failed_at) << "  " << (d.code.empty() ? "-" : d.code) << "  " << d.message
-              << '\n';
+const command* find_command(std::string_view name) {
+  for (const command& c : commands()) {
+    if (c.name == name) {
+      return &c;
+    }
   }
-  return 0;
+  return nullptr;
+}
+
+void print_help(std::ostream& out, const command* c) {
+  if (c == nullptr) {
+    out << "usage: " << tool_usage << "\n\n" << tool_help;
+    return;
+  }
+  out << "usage: leadsyncctl [--config FILE] [--json] " << c->usage << "\n\n" << c->help;
+}
+
+int usage_failure(const std::string& what, const command* c) {
+  std::cerr << "leadsyncctl: " << what << '\n';
+  if (c == nullptr) {
+    print_help(std::cerr, nullptr);
+  } else {
+    std::cerr << "usage: leadsyncctl [--config FILE] [--json] " << c->usage << "\n(leadsyncctl " << c->name
+              << " --help for more)\n";
+  }
+  return ctl::exit_usage;
+}
+
+// The command the words name, with its arguments checked against it; throws usage_error.
+const command& pick(const ctl::command_line& line, std::vector<std::string>& args) {
+  std::size_t used = 0;
+  const command* c = resolve(line.words, used);
+  if (c == nullptr) {
+    throw ctl::usage_error("unknown command '" + line.words.front() + "'");
+  }
+  args.assign(line.words.begin() + static_cast<std::ptrdiff_t>(used), line.words.end());
+  const bool is_group = c->run == nullptr || c->name == "dlq";
+  if (is_group && !args.empty()) {
+    throw ctl::usage_error("unknown command '" + std::string{c->name} + " " + args.front() + "'",
+                           std::string{c->name});
+  }
+  if (line.help) {
+    return *c;
+  }
+  if (c->run == nullptr) {
+    throw ctl::usage_error(std::string{c->name} + " needs a command", std::string{c->name});
+  }
+  for (const auto& [name, value] : line.options) {
+    if (std::find(c->options.begin(), c->options.end(), name) == c->options.end()) {
+      throw ctl::usage_error(std::string{c->name} + " does not take --" + name, std::string{c->name});
+    }
+  }
+  if (args.size() < c->min_args) {
+    throw ctl::usage_error("missing argument", std::string{c->name});
+  }
+  if (args.size() > c->max_args) {
+    throw ctl::usage_error("unexpected argument '" + args[c->max_args] + "'", std::string{c->name});
+  }
+  return *c;
+}
+
+int run(const ctl::command_line& line, const command& cmd, std::vector<std::string> args) {
+  core::registry adapters;
+  adapters::register_builtin(adapters);
+  const auto loaded = config::load_file(line.config_file, adapters);
+  if (!loaded.value) {
+    for (const auto& d : loaded.errors) {
+      std::cerr << config::format(d) << '\n';
+    }
+    std::cerr << "leadsyncctl: cannot use the config " << line.config_file.string() << '\n';
+    return ctl::exit_failure;
+  }
+  const std::filesystem::path db_path = loaded.value->storage.path;
+  // Opening would create an empty database: a wrong path or working
+  // directory must say so instead of showing nothing.
+  if (!std::filesystem::exists(db_path)) {
+    std::cerr << "leadsyncctl: no database at " << db_path.string() << " (storage.path in "
+              << line.config_file.string() << "; relative paths start at the working directory)\n";
+    return ctl::exit_failure;
+  }
+  auto db = core::open_sqlite_store({db_path, false});
+  const ctl::context context{
+      line, std::move(args), *loaded.value, *db, std::filesystem::canonical("/proc/self/exe"), std::cout, std::cerr};
+  return cmd.run(context);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string config_file;
-  std::vector<std::string> command;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--config" && i + 1 < argc) {
-      config_file = argv[++i];
-    } else if (a == "--help" || a == "-h") {
-      std::cout << usage;
-      return 0;
-    } else {
-      command.push_back(a);
-    }
-  }
-  if (config_file.empty() || command.empty()) {
-    std::cerr << usage;
-    return 2;
-  }
-  core::registry adapters;
-  adapters::register_builtin(adapters);
-  const auto loaded = config::load_file(config_file, adapters);
-  if (!loaded.value) {
-    for (const auto& d : loaded.errors) {
-      std::cerr << config::format(d) << '\n';
-    }
-    return 1;
-  }
+  const std::vector<std::string> raw(argv + 1, argv + argc);
+  const command* current = nullptr;  // for the usage of a usage error
   try {
-    auto db = core::open_sqlite_store({loaded.value->storage.path, false});
-    if (command[0] == "status" && command.size() == 1) {
-      return status(*db, *loaded.value);
+    ctl::command_line line = ctl::parse_command_line(raw);
+    if (!line.words.empty() && line.words.front() == "help") {
+      line.words.erase(line.words.begin());
+      line.help = true;
     }
-    if ((command[0] == "explain" || command[0] == "lead") && command.size() == 2) {
-      const auto definition = daemon::load_engine(*loaded.value, std::filesystem::canonical("/proc/self/exe"));
-      return explain(*db, *definition, command[1]);
+    if (line.words.empty()) {
+      if (line.help) {
+        print_help(std::cout, nullptr);
+        return ctl::exit_ok;
+      }
+      throw ctl::usage_error("no command given");
     }
-    if (command[0] == "dlq" && command.size() == 1) {
-      return dlq(*db);
+    std::vector<std::string> args;
+    const command& cmd = pick(line, args);
+    current = &cmd;
+    if (line.help) {
+      print_help(std::cout, &cmd);
+      return ctl::exit_ok;
     }
+    const int code = run(line, cmd, std::move(args));
+    std::cout.flush();
+    return std::cout.fail() ? static_cast<int>(ctl::exit_failure) : code;
+  } catch (const ctl::usage_error& e) {
+    return usage_failure(e.what(), e.command().empty() ? current : find_command(e.command()));
   } catch (const std::exception& e) {
     std::cerr << "leadsyncctl: " << e.what() << '\n';
-    return 1;
+    return ctl::exit_failure;
   }
-  std::cerr << "leadsyncctl: unknown command\n" << usage;
-  return 2;
 }

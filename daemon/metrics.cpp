@@ -1,5 +1,7 @@
 #include "daemon/metrics.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -73,7 +75,55 @@ std::string render_metrics(const std::vector<connector_state>& connectors, core:
     out.sample("leadsync_deliveries_total", who + "dead_lettered\"", static_cast<std::int64_t>(c.dead_lettered));
     out.sample("leadsync_deliveries_total", who + "skipped\"", static_cast<std::int64_t>(c.skipped));
   }
-  per_connector("leadsync_connector_paused", "gauge", "1 while the CRM asked the connector to hold off.",
+  out.family("leadsync_dead_letters_total", "counter",
+             "Stage updates dead-lettered by connector and code (the CRM's, or max_attempts / max_age).");
+  for (const connector_state& c : connectors) {
+    for (const auto& [code, n] : c.dead_letters_by_code) {
+      out.sample("leadsync_dead_letters_total",
+                 "connector=\"" + label(c.name) + "\",code=\"" + label(code) + "\"", static_cast<std::int64_t>(n));
+    }
+  }
+  per_connector("leadsync_circuit_state", "gauge", "The connector's circuit breaker: 0 closed, 1 half-open, 2 open.",
+                [](const connector_state& c) -> std::optional<std::int64_t> {
+                  switch (c.circuit) {
+                    case core::delivery::circuit_state::closed:
+                      return 0;
+                    case core::delivery::circuit_state::half_open:
+                      return 1;
+                    case core::delivery::circuit_state::open:
+                      return 2;
+                  }
+                  return 0;
+                });
+  per_connector("leadsync_outbox_depth", "gauge", "Stage updates waiting in the outbox for the connector.",
+                [](const connector_state& c) -> std::optional<std::int64_t> {
+                  return static_cast<std::int64_t>(c.outbox_depth);
+                });
+  per_connector("leadsync_outbox_oldest_age_seconds", "gauge",
+                "Age of the oldest stage change waiting for the connector (0 when none waits).",
+                [now](const connector_state& c) -> std::optional<std::int64_t> {
+                  if (!c.oldest_pending || *c.oldest_pending >= now) {
+                    return 0;
+                  }
+                  return std::chrono::duration_cast<std::chrono::seconds>(now - *c.oldest_pending).count();
+                });
+  per_connector("leadsync_connector_requests_24h", "gauge",
+                "CRM requests in the last 24 h, for connectors with a daily_request_budget.",
+                [](const connector_state& c) -> std::optional<std::int64_t> {
+                  if (c.daily_request_budget <= 0) {
+                    return std::nullopt;
+                  }
+                  return c.requests_last_24h;
+                });
+  per_connector("leadsync_connector_daily_request_budget", "gauge", "The connector's daily_request_budget.",
+                [](const connector_state& c) -> std::optional<std::int64_t> {
+                  if (c.daily_request_budget <= 0) {
+                    return std::nullopt;
+                  }
+                  return c.daily_request_budget;
+                });
+  per_connector("leadsync_connector_paused", "gauge",
+                "1 while the CRM asked the connector to hold off or its daily request budget is used up.",
                 [now](const connector_state& c) -> std::optional<std::int64_t> {
                   return c.paused_until && *c.paused_until > now ? 1 : 0;
                 });

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   const double seed_s = std::chrono::duration<double>(clock_type::now() - seed_start).count();
 
   std::vector<daemon::connector> connectors;
-  connectors.push_back({"sfdc", std::move(built.instance)});
+  connectors.push_back({"sfdc", std::move(built.instance), std::nullopt});
   config::delivery_config delivery_options;
   delivery_options.poll_interval = std::chrono::milliseconds{50};
   daemon::delivery delivery(db_options, std::move(connectors), delivery_options);

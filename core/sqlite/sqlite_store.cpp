@@ -1,5 +1,11 @@
 #include "core/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
+#include <initializer_list>
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "core/sqlite/sqlite_db.hpp"
 
 namespace leadsync::core {
@@ -28,6 +34,43 @@ stage_update read_update(const statement& q, int first = 0) {
   u.lead_key = q.column_text(first + 12);
   u.fields = fields_from_json(q.column_text(first + 13));
   return u;
+}
+
+// Every dead-letter query filters the same way: ?1 connector, ?2 code, ?3 a
+// JSON array of ids, each NULL for "any". One fixed text keeps the statements
+// prepared once, and json_each takes any number of ids.
+constexpr std::string_view dead_letter_match =
+    " (?1 IS NULL OR d.connector = ?1) AND (?2 IS NULL OR d.code = ?2) AND "
+    "(?3 IS NULL OR d.id IN (SELECT value FROM json_each(?3))) ";
+
+void bind_filter(statement& q, const dead_letter_filter& f) {
+  if (f.connector) {
+    q.bind(1, *f.connector);
+  } else {
+    q.bind_null(1);
+  }
+  if (f.code) {
+    q.bind(2, *f.code);
+  } else {
+    q.bind_null(2);
+  }
+  if (f.ids.empty()) {
+    q.bind_null(3);
+  } else {
+    boost::json::array ids;
+    for (std::int64_t id : f.ids) {
+      ids.emplace_back(id);
+    }
+    q.bind(3, boost::json::serialize(ids));
+  }
+}
+
+std::string sql(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) {
+    out += p;
+  }
+  return out;
 }
 
 class sqlite_store final : public store {
@@ -193,6 +236,11 @@ class sqlite_store final : public store {
     sqlite::transaction tx(db_);
     for (const stage_update& u : delivered) {
       delete_outbox_.bind(1, u.outbox_id).bind(2, u.version).run();
+      if (db_.changes() == 0) {
+        // A newer state replaced this one while it was in flight: the CRM
+        // now holds this stage, so that is the newer one's previous stage.
+        advance_previous_stage_.bind(1, u.stage).bind(2, u.outbox_id).bind(3, u.version).run();
+      }
     }
     tx.commit();
   }
@@ -236,6 +284,114 @@ class sqlite_store final : public store {
       d.failed_at = from_millis(select_dead_letters_.column_int(15));
       d.code = select_dead_letters_.column_text(16);
       out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  std::vector<dead_letter> find_dead_letters(const dead_letter_filter& filter) override {
+    std::vector<dead_letter> out;
+    bind_filter(find_dead_letters_, filter);
+    // A negative LIMIT is no limit in SQLite.
+    find_dead_letters_.bind(4, filter.limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(filter.limit));
+    while (find_dead_letters_.step()) {
+      dead_letter d;
+      d.update = read_update(find_dead_letters_);
+      d.id = d.update.outbox_id;
+      d.update.outbox_id = 0;  // it is in no outbox
+      d.message = find_dead_letters_.column_text(14);
+      d.failed_at = from_millis(find_dead_letters_.column_int(15));
+      d.code = find_dead_letters_.column_text(16);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  std::size_t count_dead_letters(const dead_letter_filter& filter) override {
+    std::size_t n = 0;
+    bind_filter(count_dead_letters_, filter);
+    while (count_dead_letters_.step()) {
+      n = static_cast<std::size_t>(count_dead_letters_.column_int(0));
+    }
+    return n;
+  }
+
+  replay_result replay_dead_letters(const dead_letter_filter& filter, timestamp now) override {
+    struct candidate {
+      std::int64_t id;
+      std::string connector;
+      std::int64_t lead_id;
+      std::int64_t version;
+      std::int64_t lead_version;
+    };
+    replay_result out;
+    // IMMEDIATE: the daemon cannot change the lead or the outbox between the
+    // version checks and the insert.
+    sqlite::transaction tx(db_);
+    std::vector<candidate> found;
+    bind_filter(select_replay_candidates_, filter);
+    while (select_replay_candidates_.step()) {
+      found.push_back({select_replay_candidates_.column_int(0), select_replay_candidates_.column_text(1),
+                       select_replay_candidates_.column_int(2), select_replay_candidates_.column_int(3),
+                       select_replay_candidates_.column_int(4)});
+    }
+    for (const candidate& c : found) {
+      // Checked per dead letter, after the ones before it went back: two dead
+      // letters of one lead and connector never both land in the outbox.
+      std::optional<std::int64_t> queued;
+      select_outbox_version_.bind(1, c.connector).bind(2, c.lead_id);
+      while (select_outbox_version_.step()) {
+        queued = select_outbox_version_.column_int(0);
+      }
+      const bool current = c.version == c.lead_version && (!queued || *queued < c.version);
+      if (current) {
+        requeue_dead_letter_.bind(1, c.id).bind(2, to_millis(now)).run();
+        out.replayed.push_back(c.id);
+      } else {
+        out.superseded.push_back(c.id);
+      }
+      delete_dead_letter_.bind(1, c.id).run();
+    }
+    tx.commit();
+    return out;
+  }
+
+  std::vector<std::int64_t> drop_dead_letters(const dead_letter_filter& filter) override {
+    std::vector<std::int64_t> out;
+    sqlite::transaction tx(db_);
+    bind_filter(drop_dead_letters_, filter);
+    while (drop_dead_letters_.step()) {
+      out.push_back(drop_dead_letters_.column_int(0));
+    }
+    tx.commit();
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::vector<std::string> aliases_of(std::string_view key) override {
+    std::vector<std::string> out;
+    select_aliases_of_.bind(1, key);
+    while (select_aliases_of_.step()) {
+      out.push_back(select_aliases_of_.column_text(0));
+    }
+    return out;
+  }
+
+  std::vector<stage_count> leads_by_stage() override {
+    std::vector<stage_count> out;
+    while (select_leads_by_stage_.step()) {
+      out.push_back({select_leads_by_stage_.column_text(0),
+                     static_cast<std::size_t>(select_leads_by_stage_.column_int(1))});
+    }
+    return out;
+  }
+
+  event_totals event_counts() override {
+    event_totals out;
+    while (count_events_.step()) {
+      out.events = static_cast<std::size_t>(count_events_.column_int(0));
+    }
+    while (count_unprocessed_.step()) {
+      out.unprocessed = static_cast<std::size_t>(count_unprocessed_.column_int(0));
     }
     return out;
   }
@@ -325,14 +481,17 @@ class sqlite_store final : public store {
       "FROM transitions t "
       "JOIN leads l ON l.id = t.lead_id WHERE l.lead_key = ? ORDER BY t.id"};
   // Latest state wins: a row for (connector, lead) is replaced only by a
-  // higher version, and a replaced row is due at once with a fresh attempt count.
+  // higher version, and a replaced row is due at once with a fresh attempt
+  // count. It keeps its previous_stage: the CRM still holds that stage, since
+  // nothing of this row was delivered (HubSpot decides on it whether the
+  // move goes backwards).
   statement upsert_outbox_{
       db_.handle(),
       "INSERT INTO outbox (connector, lead_id, version, stage, previous_stage, score, rule, reason, "
       "changed_at_ms, next_attempt_at_ms, fields) "
       "SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM leads WHERE lead_key = ?2 "
       "ON CONFLICT (connector, lead_id) DO UPDATE SET version = excluded.version, stage = excluded.stage, "
-      "previous_stage = excluded.previous_stage, score = excluded.score, rule = excluded.rule, "
+      "previous_stage = outbox.previous_stage, score = excluded.score, rule = excluded.rule, "
       "reason = excluded.reason, changed_at_ms = excluded.changed_at_ms, fields = excluded.fields, attempts = 0, "
       "next_attempt_at_ms = excluded.next_attempt_at_ms, last_error = '' WHERE excluded.version > outbox.version"};
   statement select_due_{db_.handle(),
@@ -342,6 +501,8 @@ class sqlite_store final : public store {
                             "ORDER BY o.next_attempt_at_ms, o.id LIMIT ?"};
   statement select_next_due_{db_.handle(), "SELECT min(next_attempt_at_ms) FROM outbox WHERE connector = ?"};
   statement delete_outbox_{db_.handle(), "DELETE FROM outbox WHERE id = ? AND version = ?"};
+  statement advance_previous_stage_{db_.handle(),
+                                    "UPDATE outbox SET previous_stage = ? WHERE id = ? AND version > ?"};
   statement reschedule_{db_.handle(),
                         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at_ms = ?, last_error = ? "
                         "WHERE id = ? AND version = ?"};
@@ -354,6 +515,46 @@ class sqlite_store final : public store {
       "SELECT d.id, d.connector, d.lead_id, l.email, d.version, d.stage, d.previous_stage, d.score, d.rule, "
       "d.reason, d.changed_at_ms, d.attempts, l.lead_key, d.fields, d.message, d.failed_at_ms, d.code FROM dead_letters d "
       "JOIN leads l ON l.id = d.lead_id ORDER BY d.id LIMIT ?"};
+  // LEFT JOIN: a dead letter stays visible (and droppable) whatever happened to its lead.
+  statement find_dead_letters_{
+      db_.handle(),
+      sql({"SELECT d.id, d.connector, d.lead_id, coalesce(l.email, ''), d.version, d.stage, d.previous_stage, d.score, "
+           "d.rule, d.reason, d.changed_at_ms, d.attempts, coalesce(l.lead_key, ''), d.fields, d.message, "
+           "d.failed_at_ms, d.code FROM dead_letters d LEFT JOIN leads l ON l.id = d.lead_id WHERE",
+           dead_letter_match, "ORDER BY d.id LIMIT ?4"})};
+  statement count_dead_letters_{db_.handle(), sql({"SELECT count(*) FROM dead_letters d WHERE", dead_letter_match})};
+  // The lead's version lives in its state JSON (core/lead.cpp writes "version");
+  // a lead that is gone has none (-1), so its dead letters are superseded.
+  statement select_replay_candidates_{
+      db_.handle(),
+      sql({"SELECT d.id, d.connector, d.lead_id, d.version, coalesce(json_extract(l.state, '$.version'), -1) "
+           "FROM dead_letters d LEFT JOIN leads l ON l.id = d.lead_id WHERE",
+           dead_letter_match, "ORDER BY d.id"})};
+  statement select_outbox_version_{db_.handle(), "SELECT version FROM outbox WHERE connector = ? AND lead_id = ?"};
+  // Due at once with a fresh attempt count; changed_at stays the first change
+  // time, so the oldest-pending age tells how long the lead has really waited.
+  statement requeue_dead_letter_{
+      db_.handle(),
+      "INSERT INTO outbox (connector, lead_id, version, stage, previous_stage, score, rule, reason, changed_at_ms, "
+      "attempts, next_attempt_at_ms, last_error, fields) "
+      "SELECT connector, lead_id, version, stage, previous_stage, score, rule, reason, changed_at_ms, 0, ?2, '', "
+      "fields FROM dead_letters WHERE id = ?1 "
+      "ON CONFLICT (connector, lead_id) DO UPDATE SET version = excluded.version, stage = excluded.stage, "
+      "previous_stage = outbox.previous_stage, score = excluded.score, rule = excluded.rule, "
+      "reason = excluded.reason, changed_at_ms = excluded.changed_at_ms, fields = excluded.fields, attempts = 0, "
+      "next_attempt_at_ms = excluded.next_attempt_at_ms, last_error = '' WHERE excluded.version > outbox.version"};
+  statement delete_dead_letter_{db_.handle(), "DELETE FROM dead_letters WHERE id = ?"};
+  statement drop_dead_letters_{db_.handle(),
+                               sql({"DELETE FROM dead_letters AS d WHERE", dead_letter_match, "RETURNING id"})};
+  // lead_aliases is keyed by alias: finding a lead's aliases scans it, which
+  // is fine for one `leads show` and not worth an index the daemon maintains.
+  statement select_aliases_of_{db_.handle(), "SELECT alias FROM lead_aliases WHERE lead_key = ? ORDER BY alias"};
+  // Merged anonymous leads live on in the lead they were merged into.
+  statement select_leads_by_stage_{db_.handle(),
+                                   "SELECT stage, count(*) FROM leads WHERE json_extract(state, '$.merged_into') IS "
+                                   "NULL GROUP BY stage ORDER BY stage"};
+  statement count_events_{db_.handle(), "SELECT count(*) FROM events"};
+  statement count_unprocessed_{db_.handle(), "SELECT count(*) FROM events WHERE processed = 0"};
   statement count_outbox_{db_.handle(), "SELECT count(*) FROM outbox WHERE connector = ?"};
   statement select_oldest_pending_{db_.handle(), "SELECT min(changed_at_ms) FROM outbox WHERE connector = ?"};
   statement upsert_connector_status_{

@@ -1,6 +1,7 @@
 // [sources.<name>] and [connectors.<name>], checked against the fake registry.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -191,6 +192,81 @@ TEST(ConfigAdapters, SemanticErrorFallsBackToTheOptionThenTheTable) {
             (lines{"t.toml:5:1: sources.f.map.email: strict mode needs a pointer for email"}));
   EXPECT_EQ(messages(load("\n[sources.f]\nformat = \"form\"\nsecret = \"x\"\nstrict = true\n")),
             (lines{"t.toml:2:1: sources.f.map.email: strict mode needs a pointer for email"}));
+}
+
+TEST(ConfigAdapters, ConnectorDeliveryTableOverridesDeliveryKeyByKey) {
+  // [delivery] after the connectors in the file: still what they inherit.
+  const load_result r = load(R"(
+[connectors.fast]
+type = "jsonl"
+path = "fast.jsonl"
+
+[connectors.fast.delivery]
+workers = 4
+requests_per_second = 5
+retry_max_ms = 600000
+
+[connectors.plain]
+type = "http"
+url = "http://127.0.0.1:9/x"
+
+[delivery]
+workers = 2
+max_attempts = 10
+burst = 3
+)");
+  ASSERT_TRUE(r.value) << messages(r).front();
+  ASSERT_EQ(r.value->connectors.size(), 2U);
+  const delivery_config& fast = r.value->connectors[0].delivery;
+  EXPECT_EQ(r.value->connectors[0].name, "fast");
+  EXPECT_EQ(fast.workers, 4);
+  EXPECT_EQ(fast.requests_per_second, 5.0);
+  EXPECT_EQ(fast.retry_max, std::chrono::milliseconds{600000});
+  EXPECT_EQ(fast.max_attempts, 10);  // from [delivery]
+  EXPECT_EQ(fast.burst, 3.0);        // from [delivery]
+  EXPECT_EQ(fast.circuit_failures, 5);  // the default
+  EXPECT_FALSE(r.value->connectors[0].options.has("delivery")) << "not an adapter option";
+  const delivery_config& plain = r.value->connectors[1].delivery;
+  EXPECT_EQ(plain.workers, 2);
+  EXPECT_EQ(plain.max_attempts, 10);
+  EXPECT_EQ(plain.requests_per_second, 0.0);
+  EXPECT_EQ(plain.retry_max, std::chrono::milliseconds{300000});
+  EXPECT_EQ(r.value->delivery.workers, 2);
+}
+
+TEST(ConfigAdapters, ConnectorDeliveryTableErrorsAreLocated) {
+  EXPECT_EQ(messages(load("[connectors.crm]\ntype = \"jsonl\"\npath = \"x\"\n[connectors.crm.delivery]\n"
+                          "workers = 0\nretries = 3\ncircuit_open_seconds = 7200\n")),
+            (lines{"t.toml:5:11: connectors.crm.delivery.workers: expected an integer from 1 to 16, got 0",
+                   "t.toml:6:1: connectors.crm.delivery.retries: unknown key (known keys: retry_initial_ms, "
+                   "retry_max_ms, poll_interval_ms, linger_ms, max_attempts, max_age_hours, workers, "
+                   "requests_per_second, burst, daily_request_budget, circuit_failures, circuit_open_seconds)",
+                   "t.toml:7:24: connectors.crm.delivery.circuit_open_seconds: expected an integer from 1 to "
+                   "3600, got 7200"}));
+  EXPECT_EQ(messages(load("[connectors.crm]\ntype = \"jsonl\"\npath = \"x\"\ndelivery = 3\n")),
+            (lines{"t.toml:4:12: connectors.crm.delivery: expected a table, got integer"}));
+  // Checked against what it inherits from [delivery].
+  EXPECT_EQ(messages(load("[delivery]\nretry_initial_ms = 5000\n[connectors.crm]\ntype = \"jsonl\"\npath = \"x\"\n"
+                          "[connectors.crm.delivery]\nretry_max_ms = 1000\n")),
+            (lines{"t.toml:7:16: connectors.crm.delivery.retry_max_ms: expected an integer of at least "
+                   "retry_initial_ms (5000), got 1000"}));
+  EXPECT_EQ(messages(load("[connectors.crm]\ntype = \"jsonl\"\npath = \"x\"\n[connectors.crm.delivery]\n"
+                          "retry_initial_ms = 400000\n")),
+            (lines{"t.toml:5:20: connectors.crm.delivery.retry_initial_ms: expected an integer of at most "
+                   "retry_max_ms (300000, from [delivery] or the default), got 400000"}));
+  // A connector with other errors still has its delivery table checked.
+  EXPECT_EQ(messages(load("[connectors.crm]\ntype = \"jsonl\"\n[connectors.crm.delivery]\nlinger_ms = -1\n")),
+            (lines{"t.toml:1:1: connectors.crm: missing required option `path` (a string)",
+                   "t.toml:4:13: connectors.crm.delivery.linger_ms: expected an integer from 0 to 1000, got -1"}));
+}
+
+TEST(ConfigAdapters, DeliveryIsAKnownKeyOfConnectorsOnly) {
+  EXPECT_EQ(messages(load("[connectors.crm]\ntype = \"http\"\nurl = \"u\"\nextra = 1\n")),
+            (lines{"t.toml:4:1: connectors.crm.extra: unknown key for connector type `http` (known keys: "
+                   "type, delivery, url, headers, batch_size)"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\n[sources.web.delivery]\nworkers = 2\n")),
+            (lines{"t.toml:3:14: sources.web.delivery: unknown key for source format `generic` (known keys: "
+                   "format, signature, map, defaults, attributes)"}));
 }
 
 TEST(ConfigAdapters, AdapterThatThrowsBecomesADiagnostic) {

@@ -37,7 +37,8 @@ TEST(ConfigSections, UnknownKeySuggestsTheNearestKnownOne) {
             (lines{"t.toml:2:1: storage.Path: unknown key; did you mean `path`?"}));
   EXPECT_EQ(messages(load("[delivery]\nretries = 3\n")),
             (lines{"t.toml:2:1: delivery.retries: unknown key (known keys: retry_initial_ms, "
-                   "retry_max_ms, poll_interval_ms)"}));
+                   "retry_max_ms, poll_interval_ms, linger_ms, max_attempts, max_age_hours, workers, "
+                   "requests_per_second, burst, daily_request_budget, circuit_failures, circuit_open_seconds)"}));
 }
 
 TEST(ConfigSections, WrongTypeSaysWhatIsExpected) {
@@ -109,6 +110,63 @@ TEST(ConfigSections, DeliveryBackoffBounds) {
       messages(load("[delivery]\nretry_initial_ms = 0\nretry_max_ms = 1\npoll_interval_ms = 0\n")),
       (lines{"t.toml:2:20: delivery.retry_initial_ms: expected an integer of at least 1, got 0",
              "t.toml:4:20: delivery.poll_interval_ms: expected an integer of at least 1, got 0"}));
+}
+
+TEST(ConfigSections, DeliveryPolicyDefaults) {
+  const load_result r = load("");
+  ASSERT_TRUE(r.value) << messages(r).front();
+  const delivery_config& d = r.value->delivery;
+  EXPECT_EQ(d.linger, std::chrono::milliseconds{50});
+  EXPECT_EQ(d.max_attempts, 25);
+  EXPECT_EQ(d.max_age, std::chrono::hours{72});
+  EXPECT_EQ(d.workers, 1);
+  EXPECT_EQ(d.requests_per_second, 0.0);
+  EXPECT_FALSE(d.burst.has_value());
+  EXPECT_EQ(d.daily_request_budget, 0);
+  EXPECT_EQ(d.circuit_failures, 5);
+  EXPECT_EQ(d.circuit_open, std::chrono::seconds{30});
+}
+
+TEST(ConfigSections, ReadsEveryDeliveryPolicyKey) {
+  const load_result r = load(
+      "[delivery]\nlinger_ms = 0\nmax_attempts = 1000\nmax_age_hours = 8760\nworkers = 16\n"
+      "requests_per_second = 2.5\nburst = 10\ndaily_request_budget = 100000\ncircuit_failures = 1\n"
+      "circuit_open_seconds = 3600\n");
+  ASSERT_TRUE(r.value) << messages(r).front();
+  const delivery_config& d = r.value->delivery;
+  EXPECT_EQ(d.linger, std::chrono::milliseconds{0});
+  EXPECT_EQ(d.max_attempts, 1000);
+  EXPECT_EQ(d.max_age, std::chrono::hours{8760});
+  EXPECT_EQ(d.workers, 16);
+  EXPECT_EQ(d.requests_per_second, 2.5);
+  EXPECT_EQ(d.burst, 10.0);
+  EXPECT_EQ(d.daily_request_budget, 100000);
+  EXPECT_EQ(d.circuit_failures, 1);
+  EXPECT_EQ(d.circuit_open, std::chrono::seconds{3600});
+  // A whole number of requests per second may be written as an integer, a burst as a float.
+  const load_result ints = load("[delivery]\nrequests_per_second = 5\nburst = 1.5\n");
+  ASSERT_TRUE(ints.value) << messages(ints).front();
+  EXPECT_EQ(ints.value->delivery.requests_per_second, 5.0);
+  EXPECT_EQ(ints.value->delivery.burst, 1.5);
+}
+
+TEST(ConfigSections, DeliveryPolicyRangesAreCheckedWithKeyAndLine) {
+  EXPECT_EQ(
+      messages(load("[delivery]\nlinger_ms = 1001\nmax_attempts = 0\nmax_age_hours = 8761\nworkers = 17\n"
+                    "requests_per_second = -1\nburst = 0.5\ndaily_request_budget = -1\ncircuit_failures = 1001\n"
+                    "circuit_open_seconds = 0\n")),
+      (lines{"t.toml:2:13: delivery.linger_ms: expected an integer from 0 to 1000, got 1001",
+             "t.toml:3:16: delivery.max_attempts: expected an integer from 1 to 1000, got 0",
+             "t.toml:4:17: delivery.max_age_hours: expected an integer from 1 to 8760, got 8761",
+             "t.toml:5:11: delivery.workers: expected an integer from 1 to 16, got 17",
+             "t.toml:6:23: delivery.requests_per_second: expected a number from 0 to 100000, got -1",
+             "t.toml:7:9: delivery.burst: expected a number from 1 to 100000, got 0.5",
+             "t.toml:8:24: delivery.daily_request_budget: expected an integer of at least 0, got -1",
+             "t.toml:9:20: delivery.circuit_failures: expected an integer from 1 to 1000, got 1001",
+             "t.toml:10:24: delivery.circuit_open_seconds: expected an integer from 1 to 3600, got 0"}));
+  EXPECT_EQ(messages(load("[delivery]\nrequests_per_second = \"5/s\"\nworkers = 2.0\n")),
+            (lines{"t.toml:2:23: delivery.requests_per_second: expected a number, got string",
+                   "t.toml:3:11: delivery.workers: expected an integer from 1 to 16, got float"}));
 }
 
 }  // namespace

@@ -150,6 +150,50 @@ TEST(SqliteStore, OutboxKeepsOnlyTheLatestVersionPerConnectorAndLead) {
   EXPECT_EQ(due[0].email, "ada@example.com");
 }
 
+TEST(SqliteStore, AReplacedUpdateKeepsTheStageTheCrmStillHolds) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  // Delivered: the CRM holds mql. Then two changes wait together.
+  put_update(*db, "ada@example.com", "crm", 1, "mql");
+  db->mark_delivered(db->due_updates("crm", from_millis(INT64_C(1) << 50), 10));
+  auto with_previous = [&](std::int64_t version, const std::string& stage, const std::string& previous) {
+    processing_batch b;
+    lead l;
+    l.key = l.email = "ada@example.com";
+    l.stage = stage;
+    l.version = version;
+    b.leads.push_back(l);
+    stage_update u;
+    u.connector = "crm";
+    u.lead_key = u.email = "ada@example.com";
+    u.version = version;
+    u.stage = stage;
+    u.previous_stage = previous;
+    b.updates.push_back(u);
+    db->commit_processing(b);
+  };
+  with_previous(2, "nurture", "mql");
+  with_previous(3, "engaged", "nurture");
+  const auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].stage, "engaged");
+  EXPECT_EQ(due[0].previous_stage, "mql") << "nurture never reached the CRM";
+}
+
+TEST(SqliteStore, AnUpdateConfirmedWhileANewerOneWaitedBecomesItsPreviousStage) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  put_update(*db, "ada@example.com", "crm", 1, "engaged");
+  const auto in_flight = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(in_flight.size(), 1u);
+  put_update(*db, "ada@example.com", "crm", 2, "mql");  // arrives while engaged is being sent
+  db->mark_delivered(in_flight);                         // the CRM confirms engaged
+  const auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].stage, "mql");
+  EXPECT_EQ(due[0].previous_stage, "engaged");
+}
+
 TEST(SqliteStore, DeliveredOldVersionDoesNotRemoveANewerOne) {
   temp_db tmp;
   auto db = open_sqlite_store({tmp.path(), false});
