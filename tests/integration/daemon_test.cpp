@@ -177,13 +177,33 @@ std::string daemon_test::config_text(const daemon_options& options) const {
         << "type = \"jsonl\"\n"
         << "path = \"data/updates.jsonl\"\n";
   }
+  if (!options.extra_toml.empty()) {
+    out << "\n" << options.extra_toml << "\n";
+  }
   return out.str();
 }
 
 std::vector<std::string> daemon_test::dead_letter_lines() const {
-  const auto r = run_to_completion({LEADSYNC_CTL_PATH, "--config", config_path_.string(), "dlq"}, dir_.path(),
-                                   dir_.path() / "leadsyncctl.out", std::chrono::seconds{20});
+  // The table cuts messages short: rebuild whole lines from --json. The log
+  // file is appended to, so each run starts from a fresh one.
+  const auto out = dir_.path() / "leadsyncctl.out";
+  std::filesystem::remove(out);
+  const auto r = run_to_completion(
+      {LEADSYNC_CTL_PATH, "--config", config_path_.string(), "dlq", "list", "--limit", "0", "--json"}, dir_.path(),
+      out, std::chrono::seconds{20});
   std::vector<std::string> lines;
+  if (const auto listed = parse_object(r.output); listed && listed->contains("dead_letters")) {
+    for (const auto& v : listed->at("dead_letters").as_array()) {
+      const auto& d = v.as_object();
+      const std::string code = string_field(d, "code");
+      lines.push_back(std::to_string(d.at("id").to_number<long long>()) + "  " + string_field(d, "connector") +
+                      "  " + string_field(d, "email") + "  " + string_field(d, "stage") + "  " +
+                      string_field(d, "failed_at") + "  " + (code.empty() ? "-" : code) + "  " +
+                      string_field(d, "message"));
+    }
+    return lines;
+  }
+  // Not JSON: leadsyncctl failed; its words become the lines, so a test expecting none shows them.
   std::string_view rest = r.output;
   while (!rest.empty()) {
     const auto nl = rest.find('\n');
@@ -221,6 +241,18 @@ std::optional<long long> daemon_test::metric(std::string_view sample) const {
   return std::nullopt;
 }
 
+std::optional<long long> daemon_test::metric_reaching(std::string_view sample, long long expected,
+                                                      std::chrono::milliseconds timeout) const {
+  std::optional<long long> value;
+  poll_until(
+      [&] {
+        value = metric(sample);
+        return value == expected;
+      },
+      timeout);
+  return value;
+}
+
 void daemon_test::write_config(const daemon_options& options) {
   write_config_text(config_text(options));
 }
@@ -250,7 +282,9 @@ void daemon_test::write_config_text(std::string_view text) {
              << "leadsyncd " << exited->describe() << " before GET /healthz answered";
     }
     if (auto res = try_http_get(port_, "/healthz", 1s)) {
-      if (res->status == 200) {
+      // Another test's daemon may have taken the port between free_port()
+      // and our bind: the answer counts only once our daemon says it listens.
+      if (res->status == 200 && daemon_log().find("port=" + std::to_string(port_) + " ") != std::string::npos) {
         return ::testing::AssertionSuccess();
       }
       last = "status " + std::to_string(res->status) + " body " + res->body;

@@ -33,6 +33,8 @@ struct daemon_options {
   // When set, replaces the default [connectors.*] tables (the http fake CRM
   // and the jsonl file) with this TOML.
   std::string connectors_toml;
+  // Appended to the config as it is (e.g. more [sources.*] tables).
+  std::string extra_toml;
 };
 
 // The JSON value in text, or null if text is not JSON.
@@ -95,6 +97,10 @@ class daemon_test : public ::testing::Test {
   [[nodiscard]] std::string metrics() const;
   // The value of one metric sample line ("name{labels}"), or nullopt when absent.
   [[nodiscard]] std::optional<long long> metric(std::string_view sample) const;
+  // Polls metric(sample) until it equals expected (metrics change only once a
+  // batch's answer has been handled) or timeout; returns the last value seen.
+  [[nodiscard]] std::optional<long long> metric_reaching(std::string_view sample, long long expected,
+                                                         std::chrono::milliseconds timeout = 5s) const;
 
   temp_dir dir_;
   std::uint16_t port_ = 0;
