@@ -2,12 +2,16 @@
 // checked (unknown keys are errors), every problem is reported with the file,
 // line, column and dotted key, and all of them are reported at once.
 #include <algorithm>
+#include <cstddef>
+#include <string>
 #include <system_error>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "config/checker.hpp"
 #include "config/config.hpp"
+#include "config/interpolation.hpp"
 
 namespace leadsync::config {
 
@@ -40,6 +44,9 @@ void read_root(const toml::table& root, const core::registry& adapters, detail::
        })},
   };
   detail::read_fields(root, "", fields, check);
+  // Tables are visited in key order (connectors before delivery): per-connector
+  // delivery settings can only be merged once [delivery] is known.
+  detail::read_connector_delivery(root, check, out);
 }
 
 // The SLA notification goes through a configured connector.
@@ -61,6 +68,48 @@ void check_notify_connector(const config& out, detail::checker& check) {
   }
   message += names.empty() ? " (no connectors are configured)" : " (connectors: " + detail::join(names) + ")";
   check.error(out.definition.notify_connector_at, out.definition.notify_connector_key, message);
+}
+
+// ${VAR} in string values, replaced in place before any section reads them.
+// Expanding parsed strings rather than the raw text means a value can never
+// change the TOML around it (quotes, newlines) and keys and comments are left
+// alone. The key paths of values that could not be expanded go to `unresolved`.
+void expand_strings(toml::node& node, const std::string& path, const environment& env, detail::checker& check,
+                    std::vector<std::string>& unresolved) {
+  if (toml::table* table = node.as_table()) {
+    for (auto&& [key, value] : *table) {
+      expand_strings(value, detail::join_key(path, key.str()), env, check, unresolved);
+    }
+  } else if (toml::array* array = node.as_array()) {
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      expand_strings((*array)[i], path + "[" + std::to_string(i) + "]", env, check, unresolved);
+    }
+  } else if (toml::value<std::string>* text = node.as_string()) {
+    if (text->get().find('$') == std::string::npos) {
+      return;
+    }
+    expansion expanded = expand_variables(text->get(), env);
+    if (expanded.error) {
+      check.error(text->source(), path, *expanded.error);
+      unresolved.push_back(path);
+    } else {
+      text->get() = std::move(expanded.value);
+    }
+  }
+}
+
+// Drops the diagnostics after the first `keep` that are about a value that
+// could not be expanded: they judge text the operator never meant ("${X}/key"
+// is not a readable file), and the real problem is already reported.
+void drop_followups(std::vector<diagnostic>& errors, std::size_t keep, const std::vector<std::string>& unresolved) {
+  const auto about_unresolved = [&](const diagnostic& d) {
+    return std::any_of(unresolved.begin(), unresolved.end(), [&](const std::string& path) {
+      return d.key.starts_with(path) &&
+             (d.key.size() == path.size() || d.key[path.size()] == '.' || d.key[path.size()] == '[');
+    });
+  };
+  errors.erase(std::remove_if(errors.begin() + static_cast<std::ptrdiff_t>(keep), errors.end(), about_unresolved),
+               errors.end());
 }
 
 }  // namespace
@@ -105,6 +154,10 @@ load_result load_string(std::string_view toml_text, std::string_view file_name,
     return load_result{std::nullopt, check.take()};
   }
 
+  std::vector<std::string> unresolved;
+  expand_strings(root, "", process_environment(), check, unresolved);
+  const std::size_t expansion_errors = check.count();
+
   config out;
   out.file = std::string{file_name};
   read_root(root, adapters, check, out);
@@ -116,6 +169,7 @@ load_result load_string(std::string_view toml_text, std::string_view file_name,
   // config first, then a definition file it names.
   std::vector<diagnostic> errors = check.take();
   const std::string main_file{file_name};
+  drop_followups(errors, expansion_errors, unresolved);
   std::stable_sort(errors.begin(), errors.end(), [&](const diagnostic& a, const diagnostic& b) {
     return std::tuple{a.where.file != main_file, a.where.file, a.where.line, a.where.column} <
            std::tuple{b.where.file != main_file, b.where.file, b.where.line, b.where.column};

@@ -1,5 +1,10 @@
 #include "daemon/http_server.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <random>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -86,16 +91,38 @@ core::inbound_request to_inbound(const http::request<http::string_body>& req, co
   return in;
 }
 
+// The caller's X-Request-Id when it is a sane token, else a fresh one: it
+// goes back in the answer and into every log line about the request, so an
+// operator can find a sender's complaint in the journal.
+std::string request_id(const http::request<http::string_body>& req) {
+  const auto given = req["x-request-id"];
+  const bool usable = !given.empty() && given.size() <= 64 &&
+                      std::all_of(given.begin(), given.end(), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+                      });
+  if (usable) {
+    return std::string{given};
+  }
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
 }  // namespace
 
 http_server::http_server(asio::io_context& ioc, const config::server_config& options, source_table sources,
                          writer& w, std::function<std::string()> metrics)
     : ioc_(ioc),
       options_(options),
-      sources_(std::move(sources)),
+      sources_(std::make_shared<const source_table>(std::move(sources))),
       writer_(w),
       metrics_(std::move(metrics)),
       acceptor_(ioc) {}
+
+void http_server::replace_sources(source_table sources) {
+  sources_.store(std::make_shared<const source_table>(std::move(sources)));
+}
 
 void http_server::start() {
   const tcp::endpoint ep{asio::ip::make_address(options_.listen_address), options_.listen_port};
@@ -174,7 +201,9 @@ asio::awaitable<void> http_server::session(tcp::socket socket) {
 
     ++in_flight_;
     http::request<http::string_body> req = parser.release();
-    response res = co_await handle(req, peer);
+    const std::string rid = request_id(req);
+    response res = co_await handle(req, peer, rid);
+    res.set("x-request-id", rid);
     res.keep_alive(req.keep_alive() && !stopping_);
     auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
     --in_flight_;
@@ -187,7 +216,7 @@ asio::awaitable<void> http_server::session(tcp::socket socket) {
 }
 
 asio::awaitable<response> http_server::handle(const http::request<http::string_body>& req,
-                                              const std::string& peer) {
+                                              const std::string& peer, const std::string& rid) {
   const bool keep = req.keep_alive();
   std::string_view path = req.target();
   path = path.substr(0, path.find('?'));
@@ -199,6 +228,19 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
       co_return res;
     }
     co_return json_response(http::status::ok, json::object{{"status", "ok"}}, keep);
+  }
+
+  if (path == "/readyz") {
+    // Ready = worth sending webhooks to: not shutting down, and the last
+    // commit worked (a full disk or a locked database makes us answer 503).
+    if (stopping_) {
+      co_return error_response(http::status::service_unavailable, "shutting_down", "leadsyncd is stopping", keep);
+    }
+    if (!writer_.storage_ok()) {
+      co_return error_response(http::status::service_unavailable, "storage_unavailable",
+                               "the last commit to the database failed", keep);
+    }
+    co_return json_response(http::status::ok, json::object{{"status", "ready"}}, keep);
   }
 
   if (path == "/metrics") {
@@ -227,8 +269,9 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
     res.set(http::field::allow, "POST");
     co_return res;
   }
-  auto it = sources_.find(name);
-  if (it == sources_.end()) {
+  const std::shared_ptr<const source_table> sources = sources_.load();
+  auto it = sources->find(name);
+  if (it == sources->end()) {
     co_return error_response(http::status::not_found, "unknown_source",
                              "no source named '" + std::string{name} + "' is configured", keep);
   }
@@ -238,14 +281,14 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
   const auto now = core::now_utc();
   if (const auto& sig = it->second.signature; sig != nullptr) {
     if (auto bad = sig->verify(in, now)) {
-      log->warn("webhook refused source={} peer={} status=401 error={}", name, peer, bad->code);
+      log->warn("webhook refused request_id={} source={} peer={} status=401 error={}", rid, name, peer, bad->code);
       co_return error_response(http::status::unauthorized, bad->code, bad->message, keep);
     }
   }
   auto parsed = it->second.parser->parse(in, now);
   if (!parsed) {
     const auto& err = parsed.failure();
-    log->info("webhook refused source={} peer={} status={} error={}", name, peer,
+    log->info("webhook refused request_id={} source={} peer={} status={} error={}", rid, name, peer,
               static_cast<int>(status_of(err.kind)), err.code);
     co_return error_response(status_of(err.kind), err.code, err.message, keep);
   }
@@ -258,7 +301,7 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
   if (count == 0) {
     // A well-formed delivery this source has nothing to take from (e.g. a
     // Stripe event type leadsyncd does not use): acknowledge it, store nothing.
-    log->debug("webhook ignored source={} peer={}", name, peer);
+    log->debug("webhook ignored request_id={} source={} peer={}", rid, name, peer);
     co_return json_response(http::status::ok, json::object{{"status", "ignored"}}, keep);
   }
   auto committed = co_await async_submit(writer_, std::move(events), asio::use_awaitable);
@@ -270,7 +313,7 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
   }
   const auto inserted = static_cast<std::int64_t>(
       std::count(committed->begin(), committed->end(), core::append_status::inserted));
-  log->debug("webhook accepted source={} peer={} events={} new={}", name, peer, count, inserted);
+  log->debug("webhook accepted request_id={} source={} peer={} events={} new={}", rid, name, peer, count, inserted);
   if (inserted == 0) {
     co_return json_response(http::status::ok, json::object{{"status", "duplicate"}}, keep);
   }

@@ -43,6 +43,10 @@ class http_server {
   void start();
   boost::asio::ip::tcp::endpoint local_endpoint() const;
 
+  // Thread-safe (a config reload): requests read from now on use these
+  // sources; requests in flight finish with the table they started with.
+  void replace_sources(source_table sources);
+
   // Stops accepting; requests in flight still get their answers, and
   // keep-alive connections close after their current request.
   void stop_accepting();
@@ -53,11 +57,12 @@ class http_server {
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<boost::beast::http::response<boost::beast::http::string_body>> handle(
-      const boost::beast::http::request<boost::beast::http::string_body>& req, const std::string& peer);
+      const boost::beast::http::request<boost::beast::http::string_body>& req, const std::string& peer,
+      const std::string& rid);
 
   boost::asio::io_context& ioc_;
   config::server_config options_;
-  source_table sources_;
+  std::atomic<std::shared_ptr<const source_table>> sources_;  // swapped whole on reload
   writer& writer_;
   std::function<std::string()> metrics_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -1,4 +1,5 @@
 // leadsyncd: receives webhooks, keeps lead state, delivers stage updates.
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -18,11 +20,13 @@
 
 #include "adapters/builtin.hpp"
 #include "config/config.hpp"
-#include "daemon/definition_loader.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/metrics.hpp"
+#include "daemon/pipeline.hpp"
+#include "daemon/proxy.hpp"
+#include "daemon/sd_notify.hpp"
 #include "daemon/writer.hpp"
 
 namespace {
@@ -30,11 +34,15 @@ namespace {
 namespace asio = boost::asio;
 using namespace leadsync;
 
+// sysexits.h's EX_CONFIG, as Vector uses it: systemd's RestartPreventExitStatus=
+// and scripts can tell "fix the config" from a crash (1) or bad usage (2).
+constexpr int exit_invalid_config = 78;
+
 constexpr const char* usage =
     "usage: leadsyncd --config FILE [--check]\n"
     "\n"
     "  --config FILE   TOML configuration (see docs/configuration.md)\n"
-    "  --check         validate the configuration, print every error, exit 0 or 1\n"
+    "  --check         validate the configuration, print every error, exit 0 (valid) or 78\n"
     "  --version       print the version\n"
     "  --help          this text\n";
 
@@ -72,10 +80,12 @@ int parse_arguments(int argc, char** argv, arguments& args) {
 }
 
 // Stops intake on SIGINT/SIGTERM, waits for answered requests, stops the loop.
-asio::awaitable<void> wait_for_shutdown(asio::io_context& ioc, daemon::http_server& server,
-                                        std::chrono::seconds deadline) {
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+// `signals` exists before the loop runs: a signal arriving while a
+// signal_set is still being set up can be lost.
+asio::awaitable<void> wait_for_shutdown(asio::io_context& ioc, asio::signal_set& signals, daemon::http_server& server,
+                                        std::chrono::seconds deadline, const daemon::service_notifier& notifier) {
   auto [ec, signo] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+  notifier.notify("STOPPING=1\nSTATUS=shutting down");
   spdlog::get("main")->info("shutting down signal={} deadline_s={}", signo, deadline.count());
   server.stop_accepting();
   const auto until = std::chrono::steady_clock::now() + deadline;
@@ -87,47 +97,151 @@ asio::awaitable<void> wait_for_shutdown(asio::io_context& ioc, daemon::http_serv
   ioc.stop();
 }
 
-int run(const config::config& cfg, const core::registry& adapters, const std::filesystem::path& executable) {
-  auto log = spdlog::get("main");
+// Reloads the configuration on SIGHUP. A valid file replaces the sources,
+// the lead definition and the connectors without dropping accepted events or
+// open connections; an invalid one is logged and the running one stays.
+// [server] and [storage] changes need a restart (logged). The work runs on a
+// thread of its own: stopping the old connectors may wait for their sends.
+class reloader {
+ public:
+  reloader(std::filesystem::path file, const core::registry& adapters, std::filesystem::path executable,
+           config::config running, daemon::http_server& server, daemon::writer& writer, daemon::delivery_slot& delivery,
+           const daemon::service_notifier& notifier)
+      : file_(std::move(file)),
+        adapters_(adapters),
+        executable_(std::move(executable)),
+        running_(std::move(running)),
+        server_(server),
+        writer_(writer),
+        delivery_(delivery),
+        notifier_(notifier) {}
+  ~reloader() { finish(); }
 
-  daemon::source_table sources;
-  for (const auto& s : cfg.sources) {
-    daemon::source_route route{adapters.source(s.format)->create(s.name, s.options).instance, nullptr};
-    if (s.signature) {
-      route.signature = adapters.signature(s.signature->scheme)->create(s.name, s.signature->options).instance;
+  // Waits for a reload in progress (before the parts it replaces stop).
+  void finish() {
+    if (thread_.joinable()) {
+      thread_.join();
     }
-    sources.emplace(s.name, std::move(route));
   }
-  std::vector<daemon::connector> connectors;
-  std::vector<std::string> connector_names;
-  for (const auto& c : cfg.connectors) {
-    connectors.push_back({c.name, adapters.crm(c.type)->create(c.name, c.options).instance});
-    connector_names.push_back(c.name);
+
+  // `hup` is set up before the loop runs (see wait_for_shutdown).
+  asio::awaitable<void> listen(asio::signal_set& hup) {
+    for (;;) {
+      auto [ec, signo] = co_await hup.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        co_return;
+      }
+      if (busy_.exchange(true)) {
+        spdlog::get("main")->warn("reload already in progress; SIGHUP ignored");
+        continue;
+      }
+      if (thread_.joinable()) {
+        thread_.join();
+      }
+      thread_ = std::thread([this] {
+        reload();
+        busy_ = false;
+      });
+    }
+  }
+
+ private:
+  void reload() {
+    auto log = spdlog::get("main");
+    notifier_.notify("RELOADING=1\nSTATUS=reloading " + file_.string());
+    log->info("reloading configuration file={}", file_.string());
+    const config::load_result loaded = config::load_file(file_, adapters_);
+    if (!loaded.value) {
+      for (const auto& d : loaded.errors) {
+        log->error("reload rejected: {}", config::format(d));
+      }
+      log->error("reload rejected errors={}; the running configuration stays", loaded.errors.size());
+      notifier_.notify("READY=1\nSTATUS=reload rejected; running the previous configuration");
+      return;
+    }
+    const config::config& next = *loaded.value;
+    daemon::pipeline parts;
+    try {
+      parts = daemon::build_pipeline(next, adapters_, executable_);
+    } catch (const std::exception& e) {
+      log->error("reload rejected error=\"{}\"; the running configuration stays", e.what());
+      notifier_.notify("READY=1\nSTATUS=reload rejected; running the previous configuration");
+      return;
+    }
+    const auto& was = running_.server;
+    if (next.server.listen_address != was.listen_address || next.server.listen_port != was.listen_port ||
+        next.server.io_threads != was.io_threads || next.storage.path != running_.storage.path) {
+      log->warn("[server] listen address/port/io_threads and [storage] changes take effect at the next restart");
+    }
+    if (!daemon::set_log_level(next.log.level)) {
+      log->warn("unknown log level '{}' kept the previous level", next.log.level);
+    }
+    server_.replace_sources(std::move(parts.sources));
+    writer_.reconfigure(parts.definition, parts.connector_names);
+    const core::sqlite_options db{running_.storage.path, false};
+    delivery_.replace(std::make_unique<daemon::delivery>(db, std::move(parts.connectors), next.delivery),
+                      running_.server.shutdown_timeout);
+    delivery_.wake();
+    log->info("configuration reloaded sources={} connectors={}", next.sources.size(), next.connectors.size());
+    notifier_.notify("READY=1\nSTATUS=configuration reloaded");
+    const auto keep_server = running_.server;
+    const auto keep_storage = running_.storage;
+    running_ = next;
+    running_.server = keep_server;  // what actually runs until a restart
+    running_.storage = keep_storage;
+  }
+
+  std::filesystem::path file_;
+  const core::registry& adapters_;
+  std::filesystem::path executable_;
+  config::config running_;
+  daemon::http_server& server_;
+  daemon::writer& writer_;
+  daemon::delivery_slot& delivery_;
+  const daemon::service_notifier& notifier_;
+  std::atomic<bool> busy_{false};
+  std::thread thread_;
+};
+
+int run(const std::filesystem::path& file, const config::config& cfg, const core::registry& adapters,
+        const std::filesystem::path& executable) {
+  auto log = spdlog::get("main");
+  const auto notifier = daemon::service_notifier::from_environment();
+
+  daemon::pipeline parts = daemon::build_pipeline(cfg, adapters, executable);
+  const auto proxy = daemon::proxy_settings::from_environment();
+  for (const std::string& problem : proxy.problems()) {
+    log->warn("{}", problem);
   }
   if (cfg.storage.path.has_parent_path()) {
     std::filesystem::create_directories(cfg.storage.path.parent_path());
   }
   const core::sqlite_options db{cfg.storage.path, false};
-  const auto definition = daemon::load_engine(cfg, executable);
-  if (daemon::shipped_disposable_list(executable).empty()) {
-    log->warn("disposable-domain list not found; set [lead_definition.junk] disposable_domains_file");
-  }
-  log->info("lead definition stages={} scoring_rules={} fit_rules={}", definition->model().stages.size(),
-            definition->model().score.rules.size(), definition->model().fit_model.rules.size());
 
-  daemon::delivery delivery(db, std::move(connectors), cfg.delivery);
-  daemon::writer writer(db, *definition, connector_names, [&delivery] { delivery.wake(); });
+  daemon::delivery_slot delivery;
+  daemon::writer writer(db, parts.definition, parts.connector_names, [&delivery] { delivery.wake(); });
   writer.start();
-  delivery.start();
+  delivery.replace(std::make_unique<daemon::delivery>(db, std::move(parts.connectors), cfg.delivery),
+                   std::chrono::milliseconds{0});
 
   asio::io_context ioc(cfg.server.io_threads);
-  daemon::http_server server(ioc, cfg.server, std::move(sources), writer,
+  asio::signal_set shutdown_signals(ioc, SIGINT, SIGTERM);
+  asio::signal_set reload_signal(ioc, SIGHUP);
+  daemon::http_server server(ioc, cfg.server, std::move(parts.sources), writer,
                             [&delivery] { return daemon::render_metrics(delivery.states(), core::now_utc()); });
   server.start();
   const auto ep = server.local_endpoint();
   log->info("listening address={} port={} sources={} connectors={} database={}", ep.address().to_string(),
             ep.port(), cfg.sources.size(), cfg.connectors.size(), cfg.storage.path.string());
-  asio::co_spawn(ioc, wait_for_shutdown(ioc, server, cfg.server.shutdown_timeout), asio::detached);
+  asio::co_spawn(ioc, wait_for_shutdown(ioc, shutdown_signals, server, cfg.server.shutdown_timeout, notifier),
+                 asio::detached);
+  reloader reload(file, adapters, executable, cfg, server, writer, delivery, notifier);
+  asio::co_spawn(ioc, reload.listen(reload_signal), asio::detached);
+  // READY=1 from inside the running loop: by then requests are being served.
+  const std::string ready = "READY=1\nSTATUS=listening on " + ep.address().to_string() + ":" +
+                            std::to_string(ep.port()) + ", " + std::to_string(cfg.connectors.size()) + " connector(s)";
+  asio::post(ioc, [&notifier, ready] { notifier.notify(ready); });
+  daemon::start_watchdog(ioc, notifier);
 
   std::vector<std::thread> threads;
   for (int i = 1; i < cfg.server.io_threads; ++i) {
@@ -137,6 +251,7 @@ int run(const config::config& cfg, const core::registry& adapters, const std::fi
   for (auto& t : threads) {
     t.join();
   }
+  reload.finish();
   writer.stop();
   delivery.stop(cfg.server.shutdown_timeout);
   log->info("stopped");
@@ -160,7 +275,7 @@ int main(int argc, char** argv) {
       std::cerr << config::format(d) << '\n';
     }
     std::cerr << "leadsyncd: " << loaded.errors.size() << " error(s) in " << args.config_file << '\n';
-    return 1;
+    return exit_invalid_config;
   }
   const config::config& cfg = *loaded.value;
   if (args.check) {
@@ -168,12 +283,12 @@ int main(int argc, char** argv) {
               << cfg.connectors.size() << " connectors)\n";
     return 0;
   }
-  if (!daemon::setup_logging(cfg.log.level)) {
+  if (!daemon::setup_logging(cfg.log.level, {cfg.log.format == "json", cfg.log.mask_emails})) {
     std::cerr << "leadsyncd: unknown log level '" << cfg.log.level << "'\n";
-    return 1;
+    return exit_invalid_config;
   }
   try {
-    return run(cfg, adapters, std::filesystem::canonical("/proc/self/exe"));
+    return run(args.config_file, cfg, adapters, std::filesystem::canonical("/proc/self/exe"));
   } catch (const std::exception& e) {
     spdlog::get("main")->critical("cannot run error=\"{}\"", e.what());
     return 1;

@@ -14,10 +14,10 @@ constexpr auto retry_pause = std::chrono::seconds{1};
 
 }  // namespace
 
-writer::writer(core::sqlite_options db, const core::lead_definition& definition, std::vector<std::string> connectors,
-               std::function<void()> on_outbox_changed)
+writer::writer(core::sqlite_options db, std::shared_ptr<const core::lead_definition> definition,
+               std::vector<std::string> connectors, std::function<void()> on_outbox_changed)
     : db_options_(std::move(db)),
-      definition_(definition),
+      definition_(std::move(definition)),
       connectors_(std::move(connectors)),
       on_outbox_changed_(std::move(on_outbox_changed)) {}
 
@@ -90,7 +90,9 @@ void writer::commit(std::vector<pending>& batch) {
       at += n;
       p.done(std::move(mine));
     }
+    storage_ok_ = true;
   } catch (const core::store_error& e) {
+    storage_ok_ = false;
     spdlog::get("writer")->error("event commit failed events={} error=\"{}\"", all.size(), e.what());
     for (auto& p : batch) {
       p.done(core::error{core::error_kind::internal, "storage_unavailable",
@@ -99,11 +101,25 @@ void writer::commit(std::vector<pending>& batch) {
   }
 }
 
+void writer::reconfigure(std::shared_ptr<const core::lead_definition> definition,
+                         std::vector<std::string> connectors) {
+  std::lock_guard lock(mutex_);
+  definition_ = std::move(definition);
+  connectors_ = std::move(connectors);
+}
+
 // Processes a batch of logged events, then a batch of leads whose time has
 // come (decay, inactivity, SLA). Returns true when more may be waiting.
 bool writer::process_some() {
   try {
-    core::processor proc(*store_, definition_, connectors_);
+    std::shared_ptr<const core::lead_definition> definition;
+    std::vector<std::string> connectors;
+    {
+      std::lock_guard lock(mutex_);
+      definition = definition_;
+      connectors = connectors_;
+    }
+    core::processor proc(*store_, *definition, connectors);
     const std::size_t events = proc.run(process_batch);
     const std::size_t due = proc.run_due(core::now_utc(), process_batch);
     if (proc.totals().transitions > 0) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -28,8 +29,8 @@ class writer {
   // Called on the writer thread; must not block.
   using completion = std::function<void(append_result)>;
 
-  writer(core::sqlite_options db, const core::lead_definition& definition, std::vector<std::string> connectors,
-         std::function<void()> on_outbox_changed);
+  writer(core::sqlite_options db, std::shared_ptr<const core::lead_definition> definition,
+         std::vector<std::string> connectors, std::function<void()> on_outbox_changed);
   ~writer();
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
@@ -40,6 +41,12 @@ class writer {
   void submit(std::vector<core::event> events, completion done);
   // Commits what was submitted, processes what is logged, and joins.
   void stop();
+  // Thread-safe: false once a commit failed, until one succeeds again (/readyz).
+  bool storage_ok() const { return storage_ok_.load(); }
+
+  // Thread-safe (a config reload): the next processing pass uses this
+  // definition and these connectors; the pass in progress finishes on the old.
+  void reconfigure(std::shared_ptr<const core::lead_definition> definition, std::vector<std::string> connectors);
 
  private:
   struct pending {
@@ -52,8 +59,8 @@ class writer {
   bool process_some();
 
   core::sqlite_options db_options_;
-  const core::lead_definition& definition_;
-  std::vector<std::string> connectors_;
+  std::shared_ptr<const core::lead_definition> definition_;  // guarded by mutex_
+  std::vector<std::string> connectors_;                      // guarded by mutex_
   std::function<void()> on_outbox_changed_;
   std::unique_ptr<core::store> store_;
 
@@ -61,6 +68,7 @@ class writer {
   std::condition_variable wake_;
   std::vector<pending> queue_;
   bool stopping_ = false;
+  std::atomic<bool> storage_ok_{true};
   std::thread thread_;
 };
 

@@ -62,8 +62,9 @@ http::response<http::string_body> make_response(const fault& f, unsigned version
   if (f.retry_after) {
     res.set(http::field::retry_after, *f.retry_after);
   }
-  res.body() = (f.status >= 200 && f.status < 300) ? R"({"status":"ok"})"
-                                                    : R"({"error":"fake_fault"})";
+  res.body() = f.body ? *f.body
+                     : (f.status >= 200 && f.status < 300) ? R"({"status":"ok"})"
+                                                           : R"({"error":"fake_fault"})";
   res.keep_alive(keep_alive);
   res.prepare_payload();
   return res;

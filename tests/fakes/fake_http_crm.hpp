@@ -35,6 +35,7 @@ struct fault {
   std::optional<std::string> retry_after;  // sent as Retry-After when set
   std::chrono::milliseconds delay{0};      // wait this long before answering (or closing)
   bool close_without_answer = false;
+  std::optional<std::string> body;  // the answer's body instead of the default one
 };
 
 using request_predicate = std::function<bool(const std::vector<recorded_request>&)>;

@@ -1,4 +1,5 @@
 // The HTTP API of the real daemon: statuses, JSON bodies, dedup, keep-alive.
+#include <csignal>
 #include <regex>
 #include <string>
 #include <thread>
@@ -46,6 +47,61 @@ TEST_F(api_test, healthz_answers_ok) {
   const auto res = http_get(port_, "/healthz");
   EXPECT_EQ(res.status, 200U);
   EXPECT_EQ(parse_json(res.body), json::parse(R"({"status":"ok"})")) << res.body;
+}
+
+TEST_F(api_test, readyz_answers_ready_while_the_database_takes_commits) {
+  ASSERT_TRUE(start_daemon());
+  const auto res = http_get(port_, "/readyz");
+  EXPECT_EQ(res.status, 200U);
+  EXPECT_EQ(parse_json(res.body), json::parse(R"({"status":"ready"})")) << res.body;
+}
+
+TEST_F(api_test, every_answer_carries_a_request_id_and_a_sane_one_is_kept) {
+  ASSERT_TRUE(start_daemon());
+  const auto fresh = http_get(port_, "/healthz");
+  EXPECT_EQ(fresh.header("X-Request-Id").size(), 16U) << fresh.header("X-Request-Id");
+  EXPECT_NE(http_get(port_, "/healthz").header("X-Request-Id"), fresh.header("X-Request-Id"));
+  const auto kept = http_post(port_, "/hooks/website", website_event("rid-1", "rid@example.com"),
+                              {{"X-Request-Id", "sender-trace.42"}});
+  EXPECT_EQ(kept.header("X-Request-Id"), "sender-trace.42");
+  const auto replaced =
+      http_post(port_, "/hooks/website", website_event("rid-2", "rid@example.com"), {{"X-Request-Id", "bad id\"<>"}});
+  EXPECT_EQ(replaced.header("X-Request-Id").size(), 16U);
+}
+
+TEST_F(api_test, json_logs_are_one_object_per_line_with_emails_masked) {
+  daemon_options options;
+  options.extra_toml = "[log]\nformat = \"json\"\nlevel = \"debug\"\n";
+  write_config(options);
+  ASSERT_TRUE(start_daemon());
+  // The CRM refuses the update quoting the address; the daemon logs its answer.
+  fault refuse;
+  refuse.status = 422;
+  refuse.body = R"({"error":"grace.hopper@example.com is on the blocklist"})";
+  crm_.set_fault(refuse, 1);
+  ASSERT_EQ(post_hook(website_event("log-1", "grace.hopper@example.com")).status, 202U);
+  ASSERT_TRUE(wait_for_log("delivery rejected", 10s)) << daemon_log();
+  ASSERT_TRUE(stop_daemon(SIGTERM, 10s).has_value());
+  const std::string log = daemon_log();
+  std::size_t lines = 0;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    const auto end = log.find('\n', start);
+    const std::string line = log.substr(start, end - start);
+    start = end == std::string::npos ? log.size() : end + 1;
+    if (line.empty()) {
+      continue;
+    }
+    ++lines;
+    const auto o = parse_object(line);
+    ASSERT_TRUE(o.has_value()) << "not a JSON object: " << line;
+    for (const char* key : {"time", "level", "logger", "message"}) {
+      EXPECT_FALSE(string_field(*o, key).empty()) << key << " missing in " << line;
+    }
+  }
+  EXPECT_GT(lines, 3U);
+  EXPECT_NE(log.find("g***@example.com is on the blocklist"), std::string::npos) << log;
+  EXPECT_EQ(log.find("grace.hopper@"), std::string::npos) << log;
 }
 
 TEST_F(api_test, unknown_path_is_404_with_json_error) {

@@ -77,7 +77,7 @@ TEST_F(lifecycle_test, check_rejects_wrong_type_with_location) {
   write_config_text(text);
   const auto r = run_check();
   EXPECT_FALSE(r.timed_out);
-  EXPECT_TRUE(r.status.exited && r.status.code == 1) << r.status.describe() << "\n" << r.output;
+  EXPECT_TRUE(r.status.exited && r.status.code == 78) << r.status.describe() << "\n" << r.output;
   EXPECT_TRUE(has_diagnostic(r.output, line, "listen_port"));
 }
 
@@ -88,7 +88,7 @@ TEST_F(lifecycle_test, check_rejects_unknown_key_with_location) {
   write_config_text(text);
   const auto r = run_check();
   EXPECT_FALSE(r.timed_out);
-  EXPECT_TRUE(r.status.exited && r.status.code == 1) << r.status.describe() << "\n" << r.output;
+  EXPECT_TRUE(r.status.exited && r.status.code == 78) << r.status.describe() << "\n" << r.output;
   EXPECT_TRUE(has_diagnostic(r.output, line, "io_threadz"));
 }
 

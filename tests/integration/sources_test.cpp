@@ -273,7 +273,7 @@ TEST_F(sources_config_test, check_names_every_unset_variable) {
     ::unsetenv(std::string{s.env}.c_str());
   }
   const run_result r = run_check();
-  EXPECT_TRUE(r.status.exited && r.status.code == 1) << r.status.describe() << "\n" << r.output;
+  EXPECT_TRUE(r.status.exited && r.status.code == 78) << r.status.describe() << "\n" << r.output;
   for (const auto& s : specs()) {
     EXPECT_NE(r.output.find("environment variable " + std::string{s.env} + " is not set"), std::string::npos)
         << s.env << " not named in:\n"
@@ -286,7 +286,7 @@ TEST_F(sources_config_test, check_names_only_the_variables_at_fault_never_a_valu
   ::unsetenv("LEADSYNC_STRIPE_SECRET");
   ::setenv("LEADSYNC_TALLY_SECRET", "pasted-with-newline\n", 1);
   const run_result r = run_check();
-  EXPECT_TRUE(r.status.exited && r.status.code == 1) << r.status.describe() << "\n" << r.output;
+  EXPECT_TRUE(r.status.exited && r.status.code == 78) << r.status.describe() << "\n" << r.output;
   // file:line:col, the key path, and the variable by name.
   EXPECT_TRUE(std::regex_search(
       r.output, std::regex(R"(leadsync\.toml:\d+:\d+: sources\.stripe\.signature\.secrets_env: )"
