@@ -6,18 +6,10 @@
 #include <charconv>
 #include <cstdint>
 
+#include "core/blanks.hpp"
+
 namespace leadsync::adapters {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // The three HTTP-date forms, in the C locale strptime understands.
 std::optional<core::timestamp> parse_http_date(std::string_view value) {
@@ -57,7 +49,7 @@ std::optional<std::chrono::milliseconds> retry_after(const core::header_list& he
   if (!raw) {
     return std::nullopt;
   }
-  const std::string_view value = trim(*raw);
+  const std::string_view value = core::trim_blanks(*raw);
   if (!value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     std::int64_t secs = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);

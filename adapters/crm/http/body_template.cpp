@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/blanks.hpp"
+
 namespace leadsync::adapters::http {
 namespace {
 
@@ -23,16 +25,6 @@ bool known(std::string_view name) {
   }
   return std::find(update_names.begin(), update_names.end(), name) != update_names.end() ||
          std::find(contact_names.begin(), contact_names.end(), name) != contact_names.end();
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 std::string json_string(std::string_view value) { return boost::json::serialize(boost::json::string(value)); }
@@ -63,14 +55,14 @@ std::optional<std::pair<std::string_view, std::size_t>> placeholder_at(std::stri
   if (close == std::string_view::npos || close > line_end) {
     return std::nullopt;
   }
-  return std::pair{trim(text.substr(at + 2, close - at - 2)), close + 2};
+  return std::pair{core::trim_blanks(text.substr(at + 2, close - at - 2)), close + 2};
 }
 
 }  // namespace
 
 std::optional<body_template> body_template::parse(std::string_view text, std::vector<core::option_error>& errors) {
   const std::size_t errors_before = errors.size();
-  if (trim(text).empty() || text.size() > max_template_bytes) {
+  if (core::trim_blanks(text).empty() || text.size() > max_template_bytes) {
     errors.push_back({"template", "expected a JSON document of 1 to 65536 bytes"});
     return std::nullopt;
   }

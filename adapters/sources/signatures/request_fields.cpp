@@ -4,19 +4,10 @@
 #include <string>
 
 #include "adapters/sources/signatures/failures.hpp"
+#include "core/blanks.hpp"
 
 namespace leadsync::adapters::signatures {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // 15 digits of milliseconds reach the year 33658; more is never a real
 // timestamp, and the bound keeps every later subtraction far from overflow.
@@ -139,7 +130,7 @@ std::vector<field> split_fields(std::string_view text, char item_separator, char
   std::vector<field> out;
   while (!text.empty()) {
     const std::size_t end = text.find(item_separator);
-    const std::string_view item = trim(text.substr(0, end));
+    const std::string_view item = core::trim_blanks(text.substr(0, end));
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
     if (item.empty()) {
       continue;
