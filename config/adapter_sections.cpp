@@ -3,7 +3,11 @@
 // factory declared. Types are checked here against the declarations; the
 // factory's create() then checks meaning, and its per-option errors are
 // pointed back at the line of the option (or the key below it) they name.
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <utility>
@@ -21,10 +25,11 @@ struct section_names {
   std::string_view selector_noun;  // "source format"
   std::string_view name_hint;      // why the name is restricted
   std::string_view nested_key = {};  // a sub-table that is not an adapter option ("signature", "delivery")
+  std::string_view allow_key = {};   // the address allow-list key ("allow_from"), not an adapter option
 };
 
 constexpr section_names source_names{"sources", "source", "format", "source format",
-                                     " (it is the <name> in /hooks/<name>)", "signature"};
+                                     " (it is the <name> in /hooks/<name>)", "signature", "allow_from"};
 // `delivery` is the connector's [connectors.<name>.delivery] table, read with
 // [delivery] (read_connector_delivery in sections.cpp), never an adapter option.
 constexpr section_names connector_names{"connectors", "connector", "type", "connector type", "", "delivery"};
@@ -36,6 +41,7 @@ struct adapter_entry {
   core::option_values options;
   location where;
   std::vector<adapter_entry> nested;  // at most one: the names.nested_key sub-table
+  std::vector<address_range> allow_from;
 };
 
 // Reads the names.nested_key sub-table of an adapter table into entry.nested.
@@ -109,6 +115,85 @@ std::optional<core::option_value> read_option(const toml::node& value,
   return check.count() == before ? std::optional<core::option_value>{std::move(map)} : std::nullopt;
 }
 
+// "10.0.0.0/8", "2001:db8::/32" or a single address; IPv4 is stored
+// IPv4-mapped (see address_range). nullopt when it is none of those, or
+// when bits beyond the prefix are set (a typo more often than not).
+std::optional<address_range> parse_range(std::string_view text, std::string& problem) {
+  const std::size_t slash = text.find('/');
+  const std::string address{text.substr(0, slash)};
+  address_range r;
+  r.text = std::string{text};
+  int max_bits = 128;
+  int offset = 0;
+  if (in_addr v4{}; inet_pton(AF_INET, address.c_str(), &v4) == 1) {
+    r.network[10] = 0xff;
+    r.network[11] = 0xff;
+    std::memcpy(r.network.data() + 12, &v4, 4);
+    max_bits = 32;
+    offset = 96;
+  } else if (in6_addr v6{}; inet_pton(AF_INET6, address.c_str(), &v6) == 1) {
+    std::memcpy(r.network.data(), &v6, 16);
+  } else {
+    problem = "`" + printable(text) + "` is not an IPv4 or IPv6 address or CIDR block "
+              "(e.g. \"10.0.0.0/8\", \"2001:db8::/32\", \"127.0.0.1\")";
+    return std::nullopt;
+  }
+  int bits = max_bits;
+  if (slash != std::string_view::npos) {
+    const std::string_view digits = text.substr(slash + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), bits);
+    if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || bits < 0 ||
+        bits > max_bits) {
+      problem = "`" + printable(text) + "`: the prefix length must be 0 to " + std::to_string(max_bits);
+      return std::nullopt;
+    }
+  }
+  r.prefix_bits = bits + offset;
+  address_range masked = r;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const int keep = std::clamp(r.prefix_bits - static_cast<int>(i) * 8, 0, 8);
+    masked.network[i] = static_cast<unsigned char>(r.network[i] & (0xff << (8 - keep)));
+  }
+  if (masked.network != r.network) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (max_bits == 32) {
+      inet_ntop(AF_INET, masked.network.data() + 12, buf, sizeof buf);
+    } else {
+      inet_ntop(AF_INET6, masked.network.data(), buf, sizeof buf);
+    }
+    problem = "`" + printable(text) + "` has bits set beyond its /" + std::to_string(bits) + " prefix; did you mean `" +
+              buf + "/" + std::to_string(bits) + "`?";
+    return std::nullopt;
+  }
+  return r;
+}
+
+// allow_from = [...]: every entry is checked and reported at its own line.
+std::vector<address_range> read_allow_list(const toml::node& node, const std::string& path, checker& check) {
+  std::vector<address_range> out;
+  const toml::array* items = node.as_array();
+  if (items == nullptr) {
+    check.error(node.source(), path, "expected an array of addresses or CIDR blocks, got " +
+                                         std::string{type_name(node)});
+    return out;
+  }
+  if (items->empty()) {
+    check.error(node.source(), path, "an empty list allows no one; leave allow_from out to accept any address");
+  }
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    if (auto s = check.string((*items)[i], item_path)) {
+      std::string problem;
+      if (auto r = parse_range(*s, problem)) {
+        out.push_back(std::move(*r));
+      } else {
+        check.error((*items)[i].source(), item_path, std::move(problem));
+      }
+    }
+  }
+  return out;
+}
+
 // The key an adapter's option_error names ("map.email"), or the deepest part
 // of that path that exists, or the table itself.
 toml::source_region locate(const toml::table& table, std::string_view dotted,
@@ -138,6 +223,9 @@ core::option_values read_options(const toml::table& table, const std::string& pa
   if (!names.nested_key.empty()) {
     known_keys.push_back(names.nested_key);
   }
+  if (!names.allow_key.empty()) {
+    known_keys.push_back(names.allow_key);
+  }
   for (const core::option_spec& spec : specs) {
     known_keys.push_back(spec.name);
   }
@@ -147,7 +235,8 @@ core::option_values read_options(const toml::table& table, const std::string& pa
   core::option_values values;
   for (auto&& [option_key, value] : table) {
     if (option_key.str() == names.selector ||
-        (!names.nested_key.empty() && option_key.str() == names.nested_key)) {
+        (!names.nested_key.empty() && option_key.str() == names.nested_key) ||
+        (!names.allow_key.empty() && option_key.str() == names.allow_key)) {
       continue;
     }
     const std::string option_path = join_key(path, option_key.str());
@@ -216,17 +305,23 @@ std::optional<adapter_entry> read_adapter(const toml::key& key, const toml::node
     return std::nullopt;
   }
 
-  adapter_entry entry{std::string{key.str()}, *selector, {}, check.where(table_at), {}};
+  adapter_entry entry{std::string{key.str()}, *selector, {}, check.where(table_at), {}, {}};
   const std::size_t before = check.count();
   entry.options = read_options(*table, path, names, *selector, factory->options(), table_at, check);
   if (read_nested) {
     read_nested(*table, path, entry);
+  }
+  if (const toml::node* allow = names.allow_key.empty() ? nullptr : table->get(names.allow_key)) {
+    entry.allow_from = read_allow_list(*allow, join_key(path, names.allow_key), check);
   }
   if (check.count() != before) {
     return std::nullopt;  // the factory only sees well-typed, complete options
   }
 
   try {
+    if (!check.build_adapters()) {
+      return name_ok ? std::optional{entry} : std::nullopt;
+    }
     auto built = factory->create(entry.name, entry.options);
     for (const core::option_error& e : built.errors) {
       check.error(locate(*table, e.key, table_at), e.key.empty() ? path : path + "." + e.key,
@@ -255,6 +350,7 @@ void read_section(const toml::table& section, const section_names& names,
       c.where = std::move(entry->where);
       if constexpr (requires { c.format; }) {
         c.format = std::move(entry->selector);
+        c.allow_from = std::move(entry->allow_from);
         if (!entry->nested.empty()) {
           adapter_entry& sig = entry->nested.front();
           c.signature = signature_config{std::move(sig.selector), std::move(sig.options), std::move(sig.where)};

@@ -23,9 +23,13 @@ namespace leadsync::config::detail {
 // they report, skip the bad value and go on, so the operator sees everything.
 class checker {
  public:
-  explicit checker(std::string file) : file_(std::move(file)) {}
+  explicit checker(std::string file, bool build_adapters = true)
+      : file_(std::move(file)), build_adapters_(build_adapters) {}
 
   const std::string& file() const { return file_; }
+  // False when reading for inspection (leadsyncctl): adapter options are
+  // type-checked but no adapter is built, so no secret is read.
+  bool build_adapters() const { return build_adapters_; }
   location where(const toml::source_region& region) const;
   bool ok() const { return errors_.empty(); }
   std::size_t count() const { return errors_.size(); }
@@ -55,6 +59,7 @@ class checker {
 
  private:
   std::string file_;
+  bool build_adapters_ = true;
   std::vector<diagnostic> errors_;
 };
 
@@ -101,6 +106,7 @@ void read_fields(const toml::table& table, std::string_view path, std::span<cons
 void read_server(const toml::table& table, checker& check, server_config& out);
 void read_storage(const toml::table& table, checker& check, storage_config& out);
 void read_log(const toml::table& table, checker& check, log_config& out);
+void read_admin(const toml::table& table, checker& check, admin_config& out);
 void read_delivery(const toml::table& table, checker& check, delivery_config& out);
 // After every section is read: each connector's delivery settings are
 // [delivery] with its [connectors.<name>.delivery] table (read here) applied.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -25,13 +26,35 @@ struct location {
   int column = 0;
 };
 
+// [server.tls]: the webhook listener speaks HTTPS with this identity.
+struct tls_config {
+  std::filesystem::path cert_file;  // PEM chain, leaf first; resolved against the config file's directory
+  std::filesystem::path key_file;   // PEM private key
+  std::string min_version = "1.2";  // "1.2" | "1.3"
+};
+
 struct server_config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t listen_port = 8080;  // 0 picks a free port (tests)
   int io_threads = 2;
   std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;   // larger request headers get 431
+  std::chrono::seconds header_timeout{10};    // the whole request header, from its first byte (or the accept)
+  std::chrono::seconds body_timeout{30};      // the whole body, once the header is in
   std::chrono::seconds idle_timeout{60};      // keep-alive connection with no request
   std::chrono::seconds shutdown_timeout{10};  // SIGTERM: finish in-flight work within this
+  int max_connections = 1024;                 // open connections; more are answered 503 and closed
+  std::optional<tls_config> tls;              // none: plain HTTP
+};
+
+// [admin]: the operator listener (daemon/admin_server.hpp). A Unix socket
+// by default; `listen` switches to loopback TCP, which needs a token.
+struct admin_config {
+  bool enabled = true;
+  std::filesystem::path socket;  // "" in the file: <directory of storage.path>/admin.sock
+  unsigned socket_mode = 0660;   // file mode of the socket
+  std::string listen;            // "127.0.0.1:9091": TCP instead of the socket
+  std::string token;             // from token, token_env or token_file; required with listen
 };
 
 struct storage_config {
@@ -89,11 +112,32 @@ struct signature_config {
   location where;
 };
 
+// One allow_from entry: an address block. IPv4 blocks are kept as
+// IPv4-mapped IPv6 (::ffff:a.b.c.d, prefix + 96), so one comparison serves
+// both families and an IPv4-mapped peer matches its IPv4 block.
+struct address_range {
+  std::array<unsigned char, 16> network{};  // host bits zero
+  int prefix_bits = 128;
+  std::string text;  // as written, for messages
+
+  bool contains(const std::array<unsigned char, 16>& address) const {
+    int bits = prefix_bits;
+    for (std::size_t i = 0; i < network.size() && bits > 0; ++i, bits -= 8) {
+      const auto mask = static_cast<unsigned char>(bits >= 8 ? 0xff : 0xff << (8 - bits));
+      if ((address[i] & mask) != network[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
 struct source_config {
   std::string name;    // the <source> in POST /hooks/<source>
   std::string format;  // a registered source format
   core::option_values options;
   std::optional<signature_config> signature;  // none: the source accepts unsigned requests
+  std::vector<address_range> allow_from;      // empty: any peer
   location where;
 };
 
@@ -110,6 +154,7 @@ struct config {
   server_config server;
   storage_config storage;
   log_config log;
+  admin_config admin;
   delivery_config delivery;
   definition_config definition;
   std::vector<source_config> sources;
@@ -134,9 +179,18 @@ struct load_result {
 
 // Reads and validates a TOML config. Unknown keys are errors; adapter options
 // are checked against the declarations and factories in `adapters`.
-load_result load_file(const std::filesystem::path& file, const core::registry& adapters);
+// How much of a config to bring to life. `daemon` checks everything, adapter
+// factories included (they read secrets). `inspect` is for tools that only
+// need the storage path, names and the lead definition (leadsyncctl): adapter
+// options are type-checked but no adapter is built, and an unset ${VAR} is
+// left as written instead of being an error, so an operator's shell without
+// the service's secrets can still use it.
+enum class load_mode { daemon, inspect };
+
+load_result load_file(const std::filesystem::path& file, const core::registry& adapters,
+                      load_mode mode = load_mode::daemon);
 load_result load_string(std::string_view toml, std::string_view file_name,
-                        const core::registry& adapters);
+                        const core::registry& adapters, load_mode mode = load_mode::daemon);
 
 // Either a valid definition or every error found (never both, never neither).
 struct definition_load_result {

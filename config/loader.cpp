@@ -32,6 +32,7 @@ void read_root(const toml::table& root, const core::registry& adapters, detail::
       {"storage",
        section([&](const toml::table& t) { detail::read_storage(t, check, out.storage); })},
       {"log", section([&](const toml::table& t) { detail::read_log(t, check, out.log); })},
+      {"admin", section([&](const toml::table& t) { detail::read_admin(t, check, out.admin); })},
       {"delivery",
        section([&](const toml::table& t) { detail::read_delivery(t, check, out.delivery); })},
       {"lead_definition",
@@ -47,6 +48,9 @@ void read_root(const toml::table& root, const core::registry& adapters, detail::
   // Tables are visited in key order (connectors before delivery): per-connector
   // delivery settings can only be merged once [delivery] is known.
   detail::read_connector_delivery(root, check, out);
+  if (out.admin.socket.empty()) {
+    out.admin.socket = out.storage.path.parent_path() / "admin.sock";
+  }
 }
 
 // The SLA notification goes through a configured connector.
@@ -132,19 +136,19 @@ std::string format(const diagnostic& d) {
   return out;
 }
 
-load_result load_file(const std::filesystem::path& file, const core::registry& adapters) {
+load_result load_file(const std::filesystem::path& file, const core::registry& adapters, load_mode mode) {
   std::string text;
   if (auto reason = detail::read_text_file(file, text)) {
     return load_result{
         std::nullopt,
         {diagnostic{location{file.string(), 0, 0}, "", "cannot read config file: " + *reason}}};
   }
-  return load_string(text, file.string(), adapters);
+  return load_string(text, file.string(), adapters, mode);
 }
 
 load_result load_string(std::string_view toml_text, std::string_view file_name,
-                        const core::registry& adapters) {
-  detail::checker check{std::string{file_name}};
+                        const core::registry& adapters, load_mode mode) {
+  detail::checker check{std::string{file_name}, mode == load_mode::daemon};
   toml::table root;
   try {
     root = toml::parse(toml_text, std::string{file_name});
@@ -155,7 +159,12 @@ load_result load_string(std::string_view toml_text, std::string_view file_name,
   }
 
   std::vector<std::string> unresolved;
-  expand_strings(root, "", process_environment(), check, unresolved);
+  if (mode == load_mode::daemon) {
+    expand_strings(root, "", process_environment(), check, unresolved);
+  } else {
+    detail::checker ignored{std::string{file_name}};  // an unset variable stays as written
+    expand_strings(root, "", process_environment(), ignored, unresolved);
+  }
   const std::size_t expansion_errors = check.count();
 
   config out;

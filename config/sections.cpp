@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -17,6 +19,56 @@ namespace {
 
 constexpr std::array<std::string_view, 7> log_levels = {"trace", "debug",    "info", "warn",
                                                         "error", "critical", "off"};
+
+// A file path from the config, relative ones taken from the config file's
+// directory so the daemon finds them whatever its working directory.
+std::filesystem::path config_relative(const checker& check, const std::string& value) {
+  const std::filesystem::path p{value};
+  return p.is_absolute() ? p : std::filesystem::path{check.file()}.parent_path() / p;
+}
+
+// [server.tls]: both files are required; they are read when the daemon
+// starts (and on SIGHUP), not here, so --check works without the key.
+void read_server_tls(const toml::table& table, const std::string& path, checker& check, server_config& out) {
+  tls_config tls;
+  bool has_cert = false;
+  bool has_key = false;
+  const std::size_t before = check.count();
+  auto file = [&](std::filesystem::path& target, bool& seen) {
+    return [&check, t = &target, seen_it = &seen](const toml::node& v, const std::string& key) {
+      auto s = check.string(v, key);
+      if (s && s->empty()) {
+        check.error(v.source(), key, "expected a non-empty path, got an empty string");
+      } else if (s) {
+        *t = config_relative(check, *s);
+        *seen_it = true;
+      }
+    };
+  };
+  const field fields[] = {
+      {"cert_file", file(tls.cert_file, has_cert)},
+      {"key_file", file(tls.key_file, has_key)},
+      {"min_version",
+       [&](const toml::node& v, const std::string& key) {
+         if (auto s = check.string(v, key)) {
+           if (*s == "1.2" || *s == "1.3") {
+             tls.min_version = *s;
+           } else {
+             check.error(v.source(), key, "unknown TLS version `" + printable(*s) + "` (\"1.2\" or \"1.3\")");
+           }
+         }
+       }},
+  };
+  read_fields(table, path, fields, check);
+  for (auto [seen, key] : {std::pair{has_cert, "cert_file"}, std::pair{has_key, "key_file"}}) {
+    if (!seen && !table.contains(key)) {
+      check.error(table.source(), path, std::string{"missing `"} + key + "` (a PEM file)");
+    }
+  }
+  if (check.count() == before) {
+    out.tls = std::move(tls);
+  }
+}
 
 }  // namespace
 
@@ -56,6 +108,37 @@ void read_server(const toml::table& table, checker& check, server_config& out) {
        [&](const toml::node& v, const std::string& path) {
          if (auto n = check.integer(v, path, 0)) {
            out.shutdown_timeout = std::chrono::seconds{*n};
+         }
+       }},
+      {"header_timeout_seconds",
+       [&](const toml::node& v, const std::string& path) {
+         if (auto n = check.integer(v, path, 1, 3600)) {
+           out.header_timeout = std::chrono::seconds{*n};
+         }
+       }},
+      {"body_timeout_seconds",
+       [&](const toml::node& v, const std::string& path) {
+         if (auto n = check.integer(v, path, 1, 3600)) {
+           out.body_timeout = std::chrono::seconds{*n};
+         }
+       }},
+      {"max_connections",
+       [&](const toml::node& v, const std::string& path) {
+         if (auto n = check.integer(v, path, 1, 1'000'000)) {
+           out.max_connections = static_cast<int>(*n);
+         }
+       }},
+      {"max_header_bytes",
+       [&](const toml::node& v, const std::string& path) {
+         // Below 1 KiB ordinary requests would fail.
+         if (auto n = check.integer(v, path, 1024, 1024 * 1024)) {
+           out.max_header_bytes = static_cast<std::size_t>(*n);
+         }
+       }},
+      {"tls",
+       [&](const toml::node& v, const std::string& path) {
+         if (const toml::table* t = check.table(v, path)) {
+           read_server_tls(*t, path, check, out);
          }
        }},
   };
@@ -279,5 +362,121 @@ void read_connector_delivery(const toml::table& root, checker& check, config& ou
     }
   }
 }
+
+// ---- [admin] ----
+namespace {
+
+// "127.0.0.1:9091" or "[::1]:9091": a loopback address (the admin surface is
+// never meant for the network) and a port.
+std::optional<std::string> loopback_listen_problem(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    return "expected \"address:port\", e.g. \"127.0.0.1:9091\"";
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = text.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    return "`" + printable(port) + "` is not a port (0-65535)";
+  }
+  if (host != "::1" && !host.starts_with("127.") && host != "localhost") {
+    return "`" + printable(host) + "` is not a loopback address: the admin listener takes 127.x.x.x or ::1 only";
+  }
+  if (host == "localhost") {
+    return "write the address (127.0.0.1 or ::1), not localhost";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void read_admin(const toml::table& table, checker& check, admin_config& out) {
+  int token_sources = 0;
+  std::optional<toml::source_region> listen_at;
+  const field fields[] = {
+      {"enabled",
+       [&](const toml::node& v, const std::string& path) {
+         if (auto b = check.boolean(v, path)) {
+           out.enabled = *b;
+         }
+       }},
+      {"socket",
+       [&](const toml::node& v, const std::string& path) {
+         if (auto s = check.string(v, path); s && !s->empty()) {
+           out.socket = *s;
+         } else if (s) {
+           check.error(v.source(), path, "expected a non-empty path, got an empty string");
+         }
+       }},
+      {"socket_mode",
+       [&](const toml::node& v, const std::string& path) {
+         if (auto n = check.integer(v, path, 0, 0777)) {
+           out.socket_mode = static_cast<unsigned>(*n);
+         }
+       }},
+      {"listen",
+       [&](const toml::node& v, const std::string& path) {
+         if (auto s = check.string(v, path)) {
+           if (auto problem = loopback_listen_problem(*s)) {
+             check.error(v.source(), path, *problem);
+           } else {
+             out.listen = *s;
+             listen_at = v.source();
+           }
+         }
+       }},
+      {"token",
+       [&](const toml::node& v, const std::string& path) {
+         ++token_sources;
+         if (auto s = check.string(v, path)) {
+           out.token = *s;
+         }
+       }},
+      {"token_env",
+       [&](const toml::node& v, const std::string& path) {
+         ++token_sources;
+         if (auto s = check.string(v, path)) {
+           const char* value = std::getenv(s->c_str());
+           if (value == nullptr || *value == '\0') {
+             check.error(v.source(), path, "environment variable `" + printable(*s) + "` is not set or empty");
+           } else {
+             out.token = value;
+           }
+         }
+       }},
+      {"token_file",
+       [&](const toml::node& v, const std::string& path) {
+         ++token_sources;
+         if (auto s = check.string(v, path)) {
+           std::string text;
+           if (auto reason = read_text_file(*s, text)) {
+             check.error(v.source(), path, "cannot read `" + printable(*s) + "`: " + *reason);
+             return;
+           }
+           while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+             text.pop_back();
+           }
+           if (text.empty()) {
+             check.error(v.source(), path, "`" + printable(*s) + "` is empty");
+           } else {
+             out.token = std::move(text);
+           }
+         }
+       }},
+  };
+  read_fields(table, "admin", fields, check);
+  if (token_sources > 1) {
+    check.error(table.source(), "admin", "give the token once: token, token_env or token_file");
+  }
+  if (listen_at && out.token.empty() && token_sources == 0) {
+    check.error(*listen_at, "admin.listen", "a TCP admin listener needs a token (token_env, token_file or token)");
+  }
+  if (listen_at && table.contains("socket")) {
+    check.error(*listen_at, "admin.listen", "give socket or listen, not both");
+  }
+}
+// ---- end [admin] ----
 
 }  // namespace leadsync::config::detail

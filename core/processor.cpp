@@ -267,9 +267,15 @@ std::size_t processor::run(std::size_t limit) {
     return 0;
   }
   batch_state state(db_, definition_, connectors_);
+  std::size_t dropped = 0;
   for (const stored_event& se : events) {
-    state.batch().processed_event_seqs.push_back(se.seq);
     const event& e = se.data;
+    if (!normalise_email(e.email).empty() && db_.is_forgotten(e.email)) {
+      state.batch().forgotten_event_seqs.push_back(se.seq);
+      ++dropped;
+      continue;
+    }
+    state.batch().processed_event_seqs.push_back(se.seq);
     const std::string key = state.resolve(e);
     if (key.empty()) {
       continue;  // names nobody: kept in the event log only
@@ -298,7 +304,8 @@ std::size_t processor::run(std::size_t limit) {
   std::erase_if(batch.leads, [](const lead& l) { return l.id == 0 && l.email.empty() && l.activities.empty(); });
   db_.commit_processing(batch);
   totals_.events += events.size();
-  totals_.transitions += batch.transitions.size();
+  totals_.dropped_forgotten += dropped;
+  count(batch.transitions);
   return events.size();
 }
 
@@ -313,8 +320,19 @@ std::size_t processor::run_due(timestamp now, std::size_t limit) {
   }
   processing_batch& batch = state.finish();
   db_.commit_processing(batch);
-  totals_.transitions += batch.transitions.size();
+  count(batch.transitions);
   return due.size();
+}
+
+void processor::count(const std::vector<transition>& recorded) {
+  totals_.transitions += recorded.size();
+  for (const transition& t : recorded) {
+    if (t.rule == "sla.breached" && t.from_stage == t.to_stage) {
+      ++totals_.sla_breaches;
+    } else if (t.from_stage != t.to_stage) {
+      ++totals_.stage_changes[t.to_stage];
+    }
+  }
 }
 
 }  // namespace leadsync::core

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,9 @@ namespace leadsync::core {
 // the known one and remembers the aliases), fold the event in through
 // the definition's record(), evaluate at the event's receive time, and on a
 // stage change record the transition with its breakdown and, for leads with
-// an email, put a stage update in every connector's outbox. run_due() does
+// an email, put a stage update in every connector's outbox. An event whose
+// email belongs to a forgotten person (store::is_forgotten) is dropped: no
+// lead, no outbox row, and its stored copy becomes a tombstone. run_due() does
 // the same for leads whose next_check has come (decay, inactivity, SLA).
 // Each batch is one transaction, so a crash replays it whole. Single-
 // threaded: one processor per database.
@@ -30,14 +34,19 @@ class processor {
   // Re-evaluates up to `limit` leads due at `now`; returns how many.
   std::size_t run_due(timestamp now, std::size_t limit);
 
+  // What this processor did so far (the daemon exports them as metrics).
   struct counters {
-    std::size_t events = 0;
-    std::size_t transitions = 0;
+    std::size_t events = 0;       // events taken from the log, dropped ones included
+    std::size_t transitions = 0;  // transitions recorded, SLA breaches included
+    std::map<std::string, std::size_t, std::less<>> stage_changes;  // by the stage entered
+    std::size_t sla_breaches = 0;
+    std::size_t dropped_forgotten = 0;  // events of forgotten people, dropped
   };
   const counters& totals() const { return totals_; }
 
  private:
   class batch_state;
+  void count(const std::vector<transition>& recorded);
 
   store& db_;
   const lead_definition& definition_;

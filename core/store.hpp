@@ -50,6 +50,25 @@ struct processing_batch {
   // Other names of a lead: "anon:<source>:<id>" once its email is known,
   // "id:<system>:<id>" for ids in other systems. alias -> lead key.
   std::vector<std::pair<std::string, std::string>> aliases;
+  // Events of forgotten people (see store::forget_person): marked processed
+  // and their stored body and email replaced by a tombstone.
+  std::vector<std::int64_t> forgotten_event_seqs;
+};
+
+// What store::forget_person removed.
+struct forget_result {
+  std::string email_sha256;  // the tombstone kept: hex SHA-256 of the normalised email
+  std::size_t leads = 0;     // lead rows deleted (the person's and the anonymous leads merged into it)
+  std::size_t events = 0;    // events whose body and email were replaced by a tombstone
+  std::size_t transitions = 0;
+  std::size_t outbox = 0;        // pending stage updates deleted
+  std::size_t dead_letters = 0;  // dead letters deleted
+  std::size_t aliases = 0;
+  bool already_forgotten = false;  // the tombstone existed before
+  // Whether anything of the person was found (a tombstone alone is not).
+  [[nodiscard]] bool matched() const {
+    return leads + events + transitions + outbox + dead_letters + aliases > 0;
+  }
 };
 
 // A stage update a connector gave up on, with the CRM's words.
@@ -170,6 +189,22 @@ class store {
   // Leads per stage, by stage name.
   virtual std::vector<stage_count> leads_by_stage() = 0;
   virtual event_totals event_counts() = 0;
+
+  // ---- erasure (GDPR; `leadsyncctl forget`) ----
+  // Removes everything stored about the person with this email, in one
+  // transaction, safe while the daemon runs: their lead and the leads merged
+  // into it, the transitions, outbox rows, dead letters and aliases of those
+  // leads, and the body and email of their events (replaced by a tombstone
+  // that keeps seq, source, event id and kind, so redelivered webhooks stay
+  // duplicates). Records the hash of the normalised email (is_forgotten).
+  // Deleted content is overwritten, not just unlinked; call
+  // checkpoint_truncate() afterwards to get it out of the write-ahead log too.
+  virtual forget_result forget_person(std::string_view email, timestamp now) = 0;
+  // Whether forget_person was called for this email (compared by hash).
+  virtual bool is_forgotten(std::string_view email) = 0;
+  // Moves the write-ahead log into the database and empties it. False when
+  // another connection's open transaction kept it from finishing (try again).
+  virtual bool checkpoint_truncate() = 0;
 };
 
 class store_error : public std::runtime_error {

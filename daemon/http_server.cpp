@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <random>
+#include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,7 +14,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 namespace leadsync::daemon {
@@ -25,7 +29,6 @@ namespace json = boost::json;
 using asio::ip::tcp;
 using response = http::response<http::string_body>;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t max_header_bytes = 16 * 1024;
 
 response json_response(http::status status, const json::object& body, bool keep_alive) {
   response res{status, 11};
@@ -109,6 +112,54 @@ std::string request_id(const http::request<http::string_body>& req) {
   return buf;
 }
 
+// The label a request counts under in leadsync_webhooks_total: the source's
+// configured name (a view of the table's key), "" for /hooks/<unknown>, and
+// nullopt for paths that are not webhooks.
+std::optional<std::string_view> hook_label(std::string_view target, const source_table& sources) {
+  constexpr std::string_view hooks = "/hooks/";
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (!path.starts_with(hooks)) {
+    return std::nullopt;
+  }
+  const auto it = sources.find(path.substr(hooks.size()));
+  return it == sources.end() ? std::string_view{} : std::string_view{it->first};
+}
+
+// Peers are compared as IPv6: IPv4 (and IPv4-mapped IPv6) as ::ffff:a.b.c.d,
+// the form allow_from's IPv4 blocks are kept in.
+bool allowed(const std::vector<config::address_range>& ranges, const asio::ip::address& address) {
+  const asio::ip::address_v6 v6 =
+      address.is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()) : address.to_v6();
+  const asio::ip::address_v6::bytes_type bytes = v6.to_bytes();
+  std::array<unsigned char, 16> raw{};
+  std::copy(bytes.begin(), bytes.end(), raw.begin());
+  return std::any_of(ranges.begin(), ranges.end(), [&](const config::address_range& r) { return r.contains(raw); });
+}
+
+std::shared_ptr<asio::ssl::context> make_tls_context(const config::tls_config& tls) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                   asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), tls.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION);
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(tls.cert_file.string(), ec);
+  if (ec) {
+    throw std::runtime_error("[server.tls] cert_file " + tls.cert_file.string() + " is not a usable PEM certificate: " +
+                             ec.message());
+  }
+  ctx->use_private_key_file(tls.key_file.string(), asio::ssl::context::pem, ec);
+  if (ec) {
+    throw std::runtime_error("[server.tls] key_file " + tls.key_file.string() + " is not a usable PEM private key: " +
+                             ec.message());
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    throw std::runtime_error("[server.tls] key_file " + tls.key_file.string() +
+                             " does not belong to the certificate in " + tls.cert_file.string());
+  }
+  return ctx;
+}
+
 }  // namespace
 
 http_server::http_server(asio::io_context& ioc, const config::server_config& options, source_table sources,
@@ -125,12 +176,30 @@ void http_server::replace_sources(source_table sources) {
 }
 
 void http_server::start() {
+  if (options_.tls) {
+    tls_.store(make_tls_context(*options_.tls));
+  }
   const tcp::endpoint ep{asio::ip::make_address(options_.listen_address), options_.listen_port};
   acceptor_.open(ep.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(ep);
   acceptor_.listen(asio::socket_base::max_listen_connections);
   asio::co_spawn(ioc_, accept_loop(), asio::detached);
+}
+
+bool http_server::reload_tls() {
+  if (!options_.tls) {
+    return true;
+  }
+  auto log = spdlog::get("http");
+  try {
+    tls_.store(make_tls_context(*options_.tls));
+  } catch (const std::exception& e) {
+    log->error("TLS reload failed, the previous certificate stays error=\"{}\"", e.what());
+    return false;
+  }
+  log->info("TLS certificate reloaded cert_file={}", options_.tls->cert_file.string());
+  return true;
 }
 
 tcp::endpoint http_server::local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -144,6 +213,7 @@ void http_server::stop_accepting() {
 }
 
 asio::awaitable<void> http_server::accept_loop() {
+  bool refusing = false;  // log the start of a flood once, not every refused connection
   while (!stopping_) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), use_tuple);
     if (ec) {
@@ -154,30 +224,145 @@ asio::awaitable<void> http_server::accept_loop() {
       continue;
     }
     auto ex = socket.get_executor();
+    if (webhooks_.connections() >= options_.max_connections) {
+      if (!refusing) {
+        spdlog::get("http")->warn("max_connections ({}) reached; refusing new connections until some close",
+                                  options_.max_connections);
+        refusing = true;
+      }
+      asio::co_spawn(ex, refuse(std::move(socket)), asio::detached);
+      continue;
+    }
+    refusing = false;
+    // Counted here, not in the session, so the next accept already sees it.
+    webhooks_.connection_opened();
     asio::co_spawn(ex, session(std::move(socket)), asio::detached);
   }
 }
 
+// Over the limit, a plain-HTTP client gets a clear 503 it can retry on
+// (rather than hanging in the listen backlog); a TLS client cannot be
+// answered without a handshake, so its connection is just closed.
+asio::awaitable<void> http_server::refuse(tcp::socket socket) {
+  webhooks_.connection_refused();
+  beast::error_code ignored;
+  if (tls_.load() != nullptr) {
+    socket.close(ignored);
+    co_return;
+  }
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(std::chrono::seconds{1});
+  auto res = error_response(http::status::service_unavailable, "too_many_connections",
+                            "leadsyncd has max_connections (" + std::to_string(options_.max_connections) +
+                                ") connections open; retry shortly",
+                            false);
+  res.set(http::field::retry_after, "1");
+  auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  // Closing with the request still unread would reset the connection and
+  // could destroy the answer before the client reads it: drain briefly.
+  char sink[1024];
+  while (!wec) {
+    auto [rec, rn] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    if (rec) {
+      break;
+    }
+  }
+}
+
 asio::awaitable<void> http_server::session(tcp::socket socket) {
-  auto log = spdlog::get("http");
+  struct counted {
+    webhook_metrics& metrics;
+    ~counted() { metrics.connection_closed(); }
+  } guard{webhooks_};
   beast::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
+  const asio::ip::address address = ec ? asio::ip::address{} : remote.address();
   const std::string peer = ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
   beast::tcp_stream stream(std::move(socket));
+  beast::error_code ignored;
+
+  const std::shared_ptr<asio::ssl::context> tls = tls_.load();  // kept for the connection's life
+  if (tls == nullptr) {
+    co_await serve(stream, address, peer);
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    // After an early answer (413, 431) the rest of the request is unread;
+    // closing now would reset the connection and could destroy the answer
+    // before the client reads it. Drain briefly and boundedly instead.
+    stream.expires_after(std::chrono::seconds{1});
+    char sink[4096];
+    for (std::size_t drained = 0; drained < 256 * 1024;) {
+      auto [rec, rn] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+      if (rec) {
+        break;
+      }
+      drained += rn;
+    }
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), *tls);
+  secure.next_layer().expires_after(options_.header_timeout);
+  auto [hec] = co_await secure.async_handshake(asio::ssl::stream_base::server, use_tuple);
+  if (hec) {
+    spdlog::get("http")->debug("TLS handshake failed peer={} error=\"{}\"", peer, hec.message());
+    co_return;
+  }
+  co_await serve(secure, address, peer);
+  secure.next_layer().expires_after(std::chrono::seconds{1});
+  co_await secure.async_shutdown(use_tuple);
+}
+
+template <typename Stream>
+asio::awaitable<void> http_server::serve(Stream& stream, const asio::ip::address& address, const std::string& peer) {
+  auto& transport = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
+  bool first = true;
 
   for (;;) {
+    if (first) {
+      // A new connection must deliver its whole first header within
+      // header_timeout of the accept (or handshake): a slowloris client
+      // trickling bytes cannot hold it.
+      transport.expires_after(options_.header_timeout);
+    } else if (buffer.size() == 0) {
+      // Kept alive: wait up to idle_timeout for the next request to start,
+      // then it gets header_timeout like the first.
+      transport.expires_after(options_.idle_timeout);
+      auto [iec, in] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      if (iec) {
+        break;
+      }
+      buffer.commit(in);
+      transport.expires_after(options_.header_timeout);
+    } else {
+      transport.expires_after(options_.header_timeout);
+    }
+    first = false;
+
     http::request_parser<http::string_body> parser;
-    parser.header_limit(max_header_bytes);
+    parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser.body_limit(options_.max_body_bytes);
-    stream.expires_after(options_.idle_timeout);
     auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    if (hec == http::error::header_limit) {
+      auto res = error_response(http::status::request_header_fields_too_large, "header_too_large",
+                                "the request header is larger than max_header_bytes (" +
+                                    std::to_string(options_.max_header_bytes) + " bytes)",
+                                false);
+      transport.expires_after(options_.body_timeout);
+      co_await http::async_write(stream, res, use_tuple);
+      break;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const std::shared_ptr<const source_table> sources = sources_.load();
+    const std::optional<std::string_view> label =
+        hec ? std::nullopt : hook_label(parser.get().target(), *sources);
     if (!hec && parser.get()[http::field::expect] == "100-continue") {
       http::response<http::empty_body> cont{http::status::continue_, 11};
       co_await http::async_write(stream, cont, use_tuple);
     }
     beast::error_code rec = hec;
     if (!rec) {
+      transport.expires_after(options_.body_timeout);
       auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
       rec = bec;
     }
@@ -186,14 +371,19 @@ asio::awaitable<void> http_server::session(tcp::socket socket) {
                                 "the body is larger than max_body_bytes (" +
                                     std::to_string(options_.max_body_bytes) + " bytes)",
                                 false);
+      if (label) {
+        webhooks_.record(*label, res.result_int(), std::chrono::steady_clock::now() - started);
+      }
+      transport.expires_after(options_.body_timeout);
       co_await http::async_write(stream, res, use_tuple);
       break;
     }
     if (rec) {
       if (rec != http::error::end_of_stream && rec != beast::error::timeout &&
-          rec != asio::error::connection_reset) {
+          rec != asio::error::connection_reset && rec != asio::ssl::error::stream_truncated) {
         auto res = error_response(http::status::bad_request, "bad_request",
                                   "the request is not valid HTTP/1.1: " + rec.message(), false);
+        transport.expires_after(options_.body_timeout);
         co_await http::async_write(stream, res, use_tuple);
       }
       break;
@@ -202,20 +392,24 @@ asio::awaitable<void> http_server::session(tcp::socket socket) {
     ++in_flight_;
     http::request<http::string_body> req = parser.release();
     const std::string rid = request_id(req);
-    response res = co_await handle(req, peer, rid);
+    transport.expires_never();  // the commit may take a while; the client's patience is its own
+    response res = co_await handle(req, *sources, address, peer, rid);
+    if (label) {
+      webhooks_.record(*label, res.result_int(), std::chrono::steady_clock::now() - started);
+    }
     res.set("x-request-id", rid);
     res.keep_alive(req.keep_alive() && !stopping_);
+    transport.expires_after(options_.body_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
     --in_flight_;
     if (wec || !res.keep_alive()) {
       break;
     }
   }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 asio::awaitable<response> http_server::handle(const http::request<http::string_body>& req,
+                                              const source_table& sources, const asio::ip::address& address,
                                               const std::string& peer, const std::string& rid) {
   const bool keep = req.keep_alive();
   std::string_view path = req.target();
@@ -251,7 +445,7 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
     }
     response res{http::status::ok, 11};
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    res.body() = metrics_();
+    res.body() = metrics_() + webhook_metrics_text();
     res.keep_alive(keep);
     res.prepare_payload();
     co_return res;
@@ -269,14 +463,21 @@ asio::awaitable<response> http_server::handle(const http::request<http::string_b
     res.set(http::field::allow, "POST");
     co_return res;
   }
-  const std::shared_ptr<const source_table> sources = sources_.load();
-  auto it = sources->find(name);
-  if (it == sources->end()) {
+  auto it = sources.find(name);
+  if (it == sources.end()) {
     co_return error_response(http::status::not_found, "unknown_source",
                              "no source named '" + std::string{name} + "' is configured", keep);
   }
 
   auto log = spdlog::get("http");
+  // Before the signature: a peer outside the list learns nothing about it.
+  if (const auto& ranges = it->second.allow_from; !ranges.empty() && !allowed(ranges, address)) {
+    log->warn("webhook refused request_id={} source={} peer={} status=403 error=forbidden", rid, name, peer);
+    co_return error_response(http::status::forbidden, "forbidden",
+                             "requests from " + address.to_string() + " are not allowed for source " +
+                                 std::string{name},
+                             keep);
+  }
   const core::inbound_request in = to_inbound(req, peer);
   const auto now = core::now_utc();
   if (const auto& sig = it->second.signature; sig != nullptr) {

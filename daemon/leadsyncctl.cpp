@@ -32,6 +32,7 @@ constexpr std::string_view tool_help =
     "  dlq show ID            one dead letter in full\n"
     "  dlq replay SELECTION   put dead letters back in the outbox\n"
     "  dlq drop SELECTION     delete dead letters\n"
+    "  forget EMAIL --yes     erase a person (GDPR): lead, events, outbox, dead letters; keep a hash\n"
     "  help [COMMAND]         this help, or a command's (as COMMAND --help)\n"
     "\n"
     "options:\n"
@@ -125,6 +126,21 @@ const std::vector<command>& commands() {
        "\n" +
            std::string{selection_help},
        {"connector", "code", "all", "yes"}, 0, many, ctl::run_dlq_drop},
+      {"forget", "forget EMAIL --yes",
+       "Erases a person (GDPR), in one transaction, safe while the daemon runs: their lead\n"
+       "and the anonymous leads merged into it, its transitions, aliases, pending stage\n"
+       "updates and dead letters are deleted; their events stay in the log as tombstones\n"
+       "(source, event id and kind only, so redelivered webhooks stay duplicates). Keeps the\n"
+       "SHA-256 of the normalised address: later events for it are dropped, nothing is\n"
+       "pushed to a CRM for them. Deleted bytes are overwritten and the write-ahead log is\n"
+       "emptied, so the address is gone from the database files. It is not taken back out of\n"
+       "CRMs: delete the person there too.\n"
+       "\n"
+       "  --yes   required: there is no undo\n"
+       "\n"
+       "Prints what was removed. Exit 3 when nothing stored matched (the tombstone is still\n"
+       "recorded), 1 when the write-ahead log could not be emptied (run it again).\n",
+       {"yes"}, 1, 1, ctl::run_forget},
   };
   return all;
 }
@@ -225,7 +241,7 @@ const command& pick(const ctl::command_line& line, std::vector<std::string>& arg
 int run(const ctl::command_line& line, const command& cmd, std::vector<std::string> args) {
   core::registry adapters;
   adapters::register_builtin(adapters);
-  const auto loaded = config::load_file(line.config_file, adapters);
+  const auto loaded = config::load_file(line.config_file, adapters, config::load_mode::inspect);
   if (!loaded.value) {
     for (const auto& d : loaded.errors) {
       std::cerr << config::format(d) << '\n';

@@ -102,7 +102,7 @@ bool setup_logging(const std::string& level, const log_format& format) {
     return false;
   }
   current_sink() = std::make_shared<stderr_line_sink>(format.json, format.mask_emails);
-  for (const char* name : std::array{"main", "http", "writer", "delivery"}) {
+  for (const char* name : std::array{"main", "http", "writer", "delivery", "admin"}) {
     spdlog::drop(name);
     auto logger = std::make_shared<spdlog::logger>(name, current_sink());
     logger->set_level(lvl);

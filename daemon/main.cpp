@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +22,7 @@
 
 #include "adapters/builtin.hpp"
 #include "config/config.hpp"
+#include "daemon/admin_server.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/logging.hpp"
@@ -131,18 +134,27 @@ class reloader {
       if (ec) {
         co_return;
       }
-      if (busy_.exchange(true)) {
+      if (!trigger()) {
         spdlog::get("main")->warn("reload already in progress; SIGHUP ignored");
-        continue;
       }
-      if (thread_.joinable()) {
-        thread_.join();
-      }
-      thread_ = std::thread([this] {
-        reload();
-        busy_ = false;
-      });
     }
+  }
+
+  // Starts a reload as SIGHUP does (the admin listener's POST /reload);
+  // false when one is already running. Thread-safe.
+  bool trigger() {
+    if (busy_.exchange(true)) {
+      return false;
+    }
+    std::lock_guard lock(trigger_mutex_);
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+    thread_ = std::thread([this] {
+      reload();
+      busy_ = false;
+    });
+    return true;
   }
 
  private:
@@ -150,6 +162,8 @@ class reloader {
     auto log = spdlog::get("main");
     notifier_.notify("RELOADING=1\nSTATUS=reloading " + file_.string());
     log->info("reloading configuration file={}", file_.string());
+    // A renewed certificate is picked up even when the new config is rejected.
+    server_.reload_tls();
     const config::load_result loaded = config::load_file(file_, adapters_);
     if (!loaded.value) {
       for (const auto& d : loaded.errors) {
@@ -200,6 +214,7 @@ class reloader {
   daemon::delivery_slot& delivery_;
   const daemon::service_notifier& notifier_;
   std::atomic<bool> busy_{false};
+  std::mutex trigger_mutex_;  // SIGHUP and the admin listener start threads from different io threads
   std::thread thread_;
 };
 
@@ -227,8 +242,12 @@ int run(const std::filesystem::path& file, const config::config& cfg, const core
   asio::io_context ioc(cfg.server.io_threads);
   asio::signal_set shutdown_signals(ioc, SIGINT, SIGTERM);
   asio::signal_set reload_signal(ioc, SIGHUP);
-  daemon::http_server server(ioc, cfg.server, std::move(parts.sources), writer,
-                            [&delivery] { return daemon::render_metrics(delivery.states(), core::now_utc()); });
+  // The public /metrics and the admin listener's show the same text.
+  const auto metrics_text = [&delivery, &writer] {
+    return daemon::render_metrics(delivery.states(), core::now_utc()) +
+           daemon::render_processing_metrics(writer.processing_totals());
+  };
+  daemon::http_server server(ioc, cfg.server, std::move(parts.sources), writer, metrics_text);
   server.start();
   const auto ep = server.local_endpoint();
   log->info("listening address={} port={} sources={} connectors={} database={}", ep.address().to_string(),
@@ -237,6 +256,16 @@ int run(const std::filesystem::path& file, const config::config& cfg, const core
                  asio::detached);
   reloader reload(file, adapters, executable, cfg, server, writer, delivery, notifier);
   asio::co_spawn(ioc, reload.listen(reload_signal), asio::detached);
+  std::unique_ptr<daemon::admin_server> admin;
+  if (cfg.admin.enabled) {
+    daemon::admin_server::handlers handlers{
+        [&delivery] { return daemon::render_status_json(delivery.states(), core::now_utc()); },
+        [&metrics_text, &server] { return metrics_text() + server.webhook_metrics_text(); },
+        [&reload] { return reload.trigger(); }};
+    admin = std::make_unique<daemon::admin_server>(ioc, cfg.admin, std::move(handlers));
+    admin->start();
+    log->info("admin listener where={}", admin->where());
+  }
   // READY=1 from inside the running loop: by then requests are being served.
   const std::string ready = "READY=1\nSTATUS=listening on " + ep.address().to_string() + ":" +
                             std::to_string(ep.port()) + ", " + std::to_string(cfg.connectors.size()) + " connector(s)";

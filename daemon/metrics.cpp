@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <optional>
 
@@ -157,6 +158,96 @@ std::string render_metrics(const std::vector<connector_state>& connectors, core:
                   return std::max<std::int64_t>(0, *cap - *c.crm.api_used);
                 });
   return out.take();
+}
+
+// ---- processing metrics (the writer's processor totals) ----
+std::string render_processing_metrics(const core::processor::counters& totals) {
+  exposition out;
+  std::string text;
+  // Samples without labels are written here: exposition::sample always adds braces.
+  const auto single = [&](std::string_view name, std::string_view help, std::size_t n) {
+    out.family(name, "counter", help);
+    text += out.take();
+    text += std::string{name} + " " + std::to_string(n) + "\n";
+  };
+  single("leadsync_events_processed_total",
+         "Events the processor took from the log (those dropped for forgotten people included).", totals.events);
+  out.family("leadsync_stage_transitions_total", "counter", "Stage changes of leads, by the stage entered.");
+  for (const auto& [stage, n] : totals.stage_changes) {
+    out.sample("leadsync_stage_transitions_total", "stage=\"" + label(stage) + "\"", static_cast<std::int64_t>(n));
+  }
+  text += out.take();
+  single("leadsync_sla_breaches_total", "Leads whose hand-off SLA ran out with no answer from sales.",
+         totals.sla_breaches);
+  single("leadsync_events_dropped_forgotten_total",
+         "Events for people erased with leadsyncctl forget, dropped without a lead or update.",
+         totals.dropped_forgotten);
+  return text;
+}
+// ---- end processing metrics ----
+
+// --- webhook_metrics ---
+
+void webhook_metrics::record(std::string_view source, unsigned status, std::chrono::steady_clock::duration took) {
+  const double seconds = std::chrono::duration<double>(took).count();
+  const auto bucket = static_cast<std::size_t>(
+      std::lower_bound(buckets.begin(), buckets.end(), seconds) - buckets.begin());
+  const std::lock_guard lock(mutex_);
+  auto it = sources_.find(source);
+  if (it == sources_.end()) {
+    it = sources_.emplace(std::string{source}, per_source{}).first;
+  }
+  per_source& s = it->second;
+  ++s.by_status[status];
+  ++s.in_bucket[bucket];
+  s.seconds += seconds;
+  ++s.count;
+}
+
+std::string webhook_metrics::render() const {
+  std::map<std::string, per_source, std::less<>> copy;
+  {
+    const std::lock_guard lock(mutex_);
+    copy = sources_;
+  }
+  exposition out;
+  out.family("leadsync_webhooks_total", "counter",
+             "Webhook requests answered, by source (\"\" for unknown sources) and HTTP status.");
+  for (const auto& [source, s] : copy) {
+    for (const auto& [status, n] : s.by_status) {
+      out.sample("leadsync_webhooks_total",
+                 "source=\"" + label(source) + "\",status=\"" + std::to_string(status) + "\"",
+                 static_cast<std::int64_t>(n));
+    }
+  }
+  out.family("leadsync_webhook_duration_seconds", "histogram",
+             "Time from a webhook's request header to its answer, by source.");
+  std::string text = out.take();
+  char number[32];
+  for (const auto& [source, s] : copy) {
+    const std::string who = "source=\"" + label(source) + "\"";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i <= buckets.size(); ++i) {
+      cumulative += s.in_bucket[i];
+      if (i < buckets.size()) {
+        std::snprintf(number, sizeof number, "%g", buckets[i]);
+      }
+      text += "leadsync_webhook_duration_seconds_bucket{" + who + ",le=\"" +
+              (i < buckets.size() ? std::string{number} : std::string{"+Inf"}) + "\"} " +
+              std::to_string(cumulative) + "\n";
+    }
+    std::snprintf(number, sizeof number, "%.6f", s.seconds);
+    text += "leadsync_webhook_duration_seconds_sum{" + who + "} " + number + "\n";
+    text += "leadsync_webhook_duration_seconds_count{" + who + "} " + std::to_string(s.count) + "\n";
+  }
+  out.family("leadsync_http_connections", "gauge", "Connections the webhook listener holds open.");
+  text += out.take();
+  text += "leadsync_http_connections " + std::to_string(connections()) + "\n";
+  out.family("leadsync_http_connections_refused_total", "counter",
+             "Connections refused because max_connections were open.");
+  text += out.take();
+  text += "leadsync_http_connections_refused_total " + std::to_string(refused_.load(std::memory_order_relaxed)) + "\n";
+  return text;
 }
 
 }  // namespace leadsync::daemon

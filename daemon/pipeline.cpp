@@ -10,7 +10,7 @@ pipeline build_pipeline(const config::config& cfg, const core::registry& adapter
                         const std::filesystem::path& executable) {
   pipeline p;
   for (const auto& s : cfg.sources) {
-    source_route route{adapters.source(s.format)->create(s.name, s.options).instance, nullptr};
+    source_route route{adapters.source(s.format)->create(s.name, s.options).instance, nullptr, s.allow_from};
     if (s.signature) {
       route.signature = adapters.signature(s.signature->scheme)->create(s.name, s.signature->options).instance;
     }

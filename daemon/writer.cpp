@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/processor.hpp"
 
 namespace leadsync::daemon {
 namespace {
@@ -101,6 +100,26 @@ void writer::commit(std::vector<pending>& batch) {
   }
 }
 
+core::processor::counters writer::processing_totals() const {
+  std::lock_guard lock(totals_mutex_);
+  return totals_;
+}
+
+void writer::add_totals(const core::processor::counters& pass) {
+  if (pass.dropped_forgotten > 0) {
+    // No address here: the point of forgetting is not to write it anywhere.
+    spdlog::get("writer")->info("event for a forgotten person dropped events={}", pass.dropped_forgotten);
+  }
+  std::lock_guard lock(totals_mutex_);
+  totals_.events += pass.events;
+  totals_.transitions += pass.transitions;
+  totals_.sla_breaches += pass.sla_breaches;
+  totals_.dropped_forgotten += pass.dropped_forgotten;
+  for (const auto& [stage, n] : pass.stage_changes) {
+    totals_.stage_changes[stage] += n;
+  }
+}
+
 void writer::reconfigure(std::shared_ptr<const core::lead_definition> definition,
                          std::vector<std::string> connectors) {
   std::lock_guard lock(mutex_);
@@ -125,6 +144,7 @@ bool writer::process_some() {
     if (proc.totals().transitions > 0) {
       on_outbox_changed_();
     }
+    add_totals(proc.totals());
     if (events > 0 || due > 0) {
       spdlog::get("writer")->debug("processed events={} due_leads={} transitions={}", events, due,
                                    proc.totals().transitions);

@@ -11,6 +11,7 @@
 
 #include "core/definition.hpp"
 #include "core/event.hpp"
+#include "core/processor.hpp"
 #include "core/result.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "core/store.hpp"
@@ -48,6 +49,10 @@ class writer {
   // definition and these connectors; the pass in progress finishes on the old.
   void reconfigure(std::shared_ptr<const core::lead_definition> definition, std::vector<std::string> connectors);
 
+  // Thread-safe: what the processor did since start (events, stage changes
+  // by stage, SLA breaches, events of forgotten people dropped), for /metrics.
+  core::processor::counters processing_totals() const;
+
  private:
   struct pending {
     std::vector<core::event> events;
@@ -57,6 +62,7 @@ class writer {
   void run();
   void commit(std::vector<pending>& batch);
   bool process_some();
+  void add_totals(const core::processor::counters& pass);
 
   core::sqlite_options db_options_;
   std::shared_ptr<const core::lead_definition> definition_;  // guarded by mutex_
@@ -69,6 +75,8 @@ class writer {
   std::vector<pending> queue_;
   bool stopping_ = false;
   std::atomic<bool> storage_ok_{true};
+  mutable std::mutex totals_mutex_;
+  core::processor::counters totals_;  // guarded by totals_mutex_
   std::thread thread_;
 };
 

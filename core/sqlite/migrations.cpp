@@ -10,7 +10,7 @@
 namespace leadsync::core::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 3> steps{
+constexpr std::array<std::string_view, 4> steps{
     // 1: event log, leads, transitions, outbox, dead letters.
     R"sql(
 CREATE TABLE events (
@@ -107,6 +107,14 @@ CREATE TABLE connector_status (
   reason         TEXT NOT NULL,
   updated_at_ms  INTEGER NOT NULL
 );
+)sql",
+    // 4: people erased with `leadsyncctl forget`: only a hash of the
+    // normalised email, so later events for them are recognised and dropped.
+    R"sql(
+CREATE TABLE forgotten (
+  email_sha256    TEXT PRIMARY KEY,
+  forgotten_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/sqlite/forget.hpp"
 #include "core/sqlite/sqlite_db.hpp"
 
 namespace leadsync::core {
@@ -169,8 +170,27 @@ class sqlite_store final : public store {
     for (std::int64_t seq : batch.processed_event_seqs) {
       mark_processed_.bind(1, seq).run();
     }
+    for (std::int64_t seq : batch.forgotten_event_seqs) {
+      tombstone_event_.bind(1, seq).run();
+    }
     tx.commit();
   }
+
+  forget_result forget_person(std::string_view email, timestamp now) override {
+    return sqlite::forget_person(db_, email, now);
+  }
+
+  bool is_forgotten(std::string_view email) override {
+    const std::string hash = sqlite::email_tombstone(email);
+    bool found = false;
+    select_forgotten_.bind(1, hash);
+    while (select_forgotten_.step()) {
+      found = true;
+    }
+    return found;
+  }
+
+  bool checkpoint_truncate() override { return sqlite::checkpoint_truncate(db_); }
 
   std::optional<std::string> resolve_alias(std::string_view alias) override {
     std::optional<std::string> out;
@@ -458,6 +478,8 @@ class sqlite_store final : public store {
                           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_event_id) DO NOTHING"};
   statement select_unprocessed_{db_.handle(), "SELECT seq, body FROM events WHERE processed = 0 ORDER BY seq LIMIT ?"};
   statement mark_processed_{db_.handle(), "UPDATE events SET processed = 1 WHERE seq = ?"};
+  statement tombstone_event_{db_.handle(), sqlite::tombstone_event_sql};
+  statement select_forgotten_{db_.handle(), "SELECT 1 FROM forgotten WHERE email_sha256 = ?"};
   statement select_lead_{db_.handle(), "SELECT id, state, next_due_at_ms FROM leads WHERE lead_key = ?"};
   statement select_alias_{db_.handle(), "SELECT lead_key FROM lead_aliases WHERE alias = ?"};
   statement upsert_alias_{db_.handle(),

@@ -33,5 +33,6 @@ int run_dlq_list(const context& c);
 int run_dlq_show(const context& c);
 int run_dlq_replay(const context& c);
 int run_dlq_drop(const context& c);
+int run_forget(const context& c);
 
 }  // namespace leadsync::ctl

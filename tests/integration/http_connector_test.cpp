@@ -119,10 +119,14 @@ TEST_F(http_connector_test, template_body_with_stage_labels_signed_the_standard_
 
   const std::string log = daemon_log();
   EXPECT_EQ(log.find(secret), std::string::npos) << "the secret leaked into the log";
-  // Not `leadsyncctl dlq`: it loads the whole config and so needs
-  // SALES_HOOK_SECRET in its own environment, which only the daemon has.
   EXPECT_EQ(metric_reaching("leadsync_deliveries_total{connector=\"sales-hook\",result=\"delivered\"}", 2), 2);
-  EXPECT_EQ(metric("leadsync_deliveries_total{connector=\"sales-hook\",result=\"dead_lettered\"}"), 0);
+  // leadsyncctl builds no connector, so it needs none of the daemon's secrets.
+  ASSERT_EQ(::getenv("SALES_HOOK_SECRET"), nullptr);
+  EXPECT_TRUE(dead_letter_lines().empty());
+  const auto status = run_to_completion({LEADSYNC_CTL_PATH, "--config", config_path_.string(), "status"}, dir_.path(),
+                                        dir_.path() / "status.out", 20s);
+  EXPECT_TRUE(status.status.exited && status.status.code == 0) << status.output;
+  EXPECT_NE(status.output.find("sales-hook"), std::string::npos) << status.output;
 }
 
 TEST_F(http_connector_test, a_raw_secret_from_a_file_signs_as_its_own_bytes_and_unmapped_stages_are_skipped) {

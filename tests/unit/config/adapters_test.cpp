@@ -1,6 +1,7 @@
 // [sources.<name>] and [connectors.<name>], checked against the fake registry.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -124,7 +125,7 @@ TEST(ConfigAdapters, UnknownOption) {
       (lines{"t.toml:3:1: sources.web.maps: unknown key for source format `generic`; did you "
              "mean `map`?",
              "t.toml:4:1: sources.web.extra: unknown key for source format `generic` (known keys: "
-             "format, signature, map, defaults, attributes)"}));
+             "format, signature, allow_from, map, defaults, attributes)"}));
 }
 
 TEST(ConfigAdapters, ReadsTheSignatureTableOfASource) {
@@ -266,7 +267,7 @@ TEST(ConfigAdapters, DeliveryIsAKnownKeyOfConnectorsOnly) {
                    "type, delivery, url, headers, batch_size)"}));
   EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\n[sources.web.delivery]\nworkers = 2\n")),
             (lines{"t.toml:3:14: sources.web.delivery: unknown key for source format `generic` (known keys: "
-                   "format, signature, map, defaults, attributes)"}));
+                   "format, signature, allow_from, map, defaults, attributes)"}));
 }
 
 TEST(ConfigAdapters, AdapterThatThrowsBecomesADiagnostic) {
@@ -292,6 +293,54 @@ TEST(ConfigAdapters, BadNames) {
                    "got `email`"}));
   EXPECT_EQ(messages(load("[sources]\nweb = \"generic\"\n")),
             (lines{"t.toml:2:7: sources.web: expected a table, got string"}));
+}
+
+TEST(ConfigAdapters, AllowFromReadsAddressesAndBlocks) {
+  const load_result r = load(R"(
+[sources.web]
+format = "generic"
+allow_from = ["10.0.0.0/8", "2001:db8::/32", "127.0.0.1", "::1"]
+)");
+  ASSERT_TRUE(r.value) << messages(r).front();
+  const auto& ranges = r.value->sources.at(0).allow_from;
+  ASSERT_EQ(ranges.size(), 4U);
+  EXPECT_EQ(ranges[0].text, "10.0.0.0/8");
+  EXPECT_EQ(ranges[0].prefix_bits, 96 + 8);
+  EXPECT_EQ(ranges[1].prefix_bits, 32);
+  EXPECT_EQ(ranges[2].prefix_bits, 128);
+  // IPv4 as IPv4-mapped IPv6: ::ffff:10.9.8.7 is inside 10/8, 11.0.0.1 is not.
+  std::array<unsigned char, 16> v4{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 9, 8, 7};
+  EXPECT_TRUE(ranges[0].contains(v4));
+  EXPECT_FALSE(ranges[1].contains(v4));
+  v4[12] = 11;
+  EXPECT_FALSE(ranges[0].contains(v4));
+  const std::array<unsigned char, 16> v6{0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  EXPECT_TRUE(ranges[1].contains(v6));
+  EXPECT_FALSE(ranges[0].contains(v6));
+  std::array<unsigned char, 16> loopback6{};
+  loopback6[15] = 1;
+  EXPECT_TRUE(ranges[3].contains(loopback6));
+  EXPECT_FALSE(ranges[2].contains(loopback6));  // 127.0.0.1 is not ::1
+  EXPECT_TRUE(load("[sources.web]\nformat = \"generic\"\n").value->sources.at(0).allow_from.empty());
+}
+
+TEST(ConfigAdapters, AllowFromErrorsPointAtTheEntry) {
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\nallow_from = [\"10.0.0.0/8\",\n  \"10.0.0.300\",\n"
+                          "  \"10.1.0.0/33\", \"fe80::/129\", \"10.1.2.3/8\", 7]\n")),
+            (lines{"t.toml:4:3: sources.web.allow_from[1]: `10.0.0.300` is not an IPv4 or IPv6 address or CIDR "
+                   "block (e.g. \"10.0.0.0/8\", \"2001:db8::/32\", \"127.0.0.1\")",
+                   "t.toml:5:3: sources.web.allow_from[2]: `10.1.0.0/33`: the prefix length must be 0 to 32",
+                   "t.toml:5:18: sources.web.allow_from[3]: `fe80::/129`: the prefix length must be 0 to 128",
+                   "t.toml:5:32: sources.web.allow_from[4]: `10.1.2.3/8` has bits set beyond its /8 prefix; did "
+                   "you mean `10.0.0.0/8`?",
+                   "t.toml:5:46: sources.web.allow_from[5]: expected a string, got integer"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\nallow_from = \"10.0.0.0/8\"\n")),
+            (lines{"t.toml:3:14: sources.web.allow_from: expected an array of addresses or CIDR blocks, got string"}));
+  EXPECT_EQ(messages(load("[sources.web]\nformat = \"generic\"\nallow_from = []\n")),
+            (lines{"t.toml:3:14: sources.web.allow_from: an empty list allows no one; leave allow_from out to "
+                   "accept any address"}));
+  EXPECT_EQ(messages(load("[connectors.crm]\ntype = \"jsonl\"\npath = \"x\"\nallow_from = [\"10.0.0.0/8\"]\n")).size(),
+            1U);  // connectors have no allow-list
 }
 
 }  // namespace

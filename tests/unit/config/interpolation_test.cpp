@@ -195,7 +195,8 @@ TEST(ConfigInterpolation, KeysAndCommentsAreNotExpanded) {
   const load_result r = load("# path = \"${LEADSYNC_TEST_UNSET}\"\n[server]\n\"${LEADSYNC_TEST_UNSET}\" = 1\n");
   EXPECT_EQ(messages(r), (lines{"t.toml:3:1: server.\"${LEADSYNC_TEST_UNSET}\": unknown key (known keys: "
                                 "listen_address, listen_port, io_threads, max_body_bytes, idle_timeout_seconds, "
-                                "shutdown_timeout_seconds)"}));
+                                "shutdown_timeout_seconds, header_timeout_seconds, body_timeout_seconds, "
+                                "max_connections, max_header_bytes, tls)"}));
 }
 
 TEST(ConfigInterpolation, EveryUnsetVariableIsReportedWithItsLocation) {

@@ -120,7 +120,7 @@ TEST(ConfigLoader, UnknownTopLevelKey) {
   const load_result r = load("colour = 1\n[servr]\n");
   EXPECT_FALSE(r.value);
   EXPECT_EQ(messages(r),
-            (lines{"t.toml:1:1: colour: unknown key (known keys: server, storage, log, delivery, "
+            (lines{"t.toml:1:1: colour: unknown key (known keys: server, storage, log, admin, delivery, "
                    "lead_definition, sources, connectors)",
                    "t.toml:2:2: servr: unknown key; did you mean `server`?"}));
 }

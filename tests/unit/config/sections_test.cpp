@@ -169,5 +169,55 @@ TEST(ConfigSections, DeliveryPolicyRangesAreCheckedWithKeyAndLine) {
                    "t.toml:3:11: delivery.workers: expected an integer from 1 to 16, got float"}));
 }
 
+TEST(ConfigSections, ReadsTheListenerLimitsAndTls) {
+  const load_result defaults = load("");
+  ASSERT_TRUE(defaults.value) << messages(defaults).front();
+  const server_config& d = defaults.value->server;
+  EXPECT_EQ(d.header_timeout, std::chrono::seconds{10});
+  EXPECT_EQ(d.body_timeout, std::chrono::seconds{30});
+  EXPECT_EQ(d.max_connections, 1024);
+  EXPECT_EQ(d.max_header_bytes, 16384U);
+  EXPECT_FALSE(d.tls);
+
+  const load_result r = load(
+      "[server]\nheader_timeout_seconds = 3\nbody_timeout_seconds = 4\nmax_connections = 20\n"
+      "max_header_bytes = 2048\n[server.tls]\ncert_file = \"tls/cert.pem\"\nkey_file = \"/etc/k.pem\"\n"
+      "min_version = \"1.3\"\n");
+  ASSERT_TRUE(r.value) << messages(r).front();
+  const server_config& s = r.value->server;
+  EXPECT_EQ(s.header_timeout, std::chrono::seconds{3});
+  EXPECT_EQ(s.body_timeout, std::chrono::seconds{4});
+  EXPECT_EQ(s.max_connections, 20);
+  EXPECT_EQ(s.max_header_bytes, 2048U);
+  ASSERT_TRUE(s.tls);
+  EXPECT_EQ(s.tls->cert_file, "tls/cert.pem");  // beside t.toml, which has no directory
+  EXPECT_EQ(s.tls->key_file, "/etc/k.pem");
+  EXPECT_EQ(s.tls->min_version, "1.3");
+}
+
+TEST(ConfigSections, TlsPathsAreRelativeToTheConfigFile) {
+  const load_result r = load_string("[server.tls]\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n",
+                                    "/etc/leadsync/leadsync.toml", testing::shared_registry());
+  ASSERT_TRUE(r.value) << messages(r).front();
+  EXPECT_EQ(r.value->server.tls->cert_file, "/etc/leadsync/c.pem");
+  EXPECT_EQ(r.value->server.tls->key_file, "/etc/leadsync/k.pem");
+  EXPECT_EQ(r.value->server.tls->min_version, "1.2");
+}
+
+TEST(ConfigSections, ListenerLimitAndTlsErrors) {
+  EXPECT_EQ(messages(load("[server]\nmax_connections = 0\nmax_header_bytes = 100\nheader_timeout_seconds = 0\n")),
+            (lines{"t.toml:2:19: server.max_connections: expected an integer from 1 to 1000000, got 0",
+                   "t.toml:3:20: server.max_header_bytes: expected an integer from 1024 to 1048576, got 100",
+                   "t.toml:4:26: server.header_timeout_seconds: expected an integer from 1 to 3600, got 0"}));
+  EXPECT_EQ(messages(load("[server.tls]\ncert_file = \"c.pem\"\nmin_version = \"1.1\"\n")),
+            (lines{"t.toml:1:1: server.tls: missing `key_file` (a PEM file)",
+                   "t.toml:3:15: server.tls.min_version: unknown TLS version `1.1` (\"1.2\" or \"1.3\")"}));
+  EXPECT_EQ(messages(load("[server.tls]\ncert_file = \"\"\nkey_file = \"k.pem\"\ncert = 1\n")),
+            (lines{"t.toml:2:13: server.tls.cert_file: expected a non-empty path, got an empty string",
+                   "t.toml:4:1: server.tls.cert: unknown key (known keys: cert_file, key_file, min_version)"}));
+  EXPECT_EQ(messages(load("[server]\ntls = true\n")),
+            (lines{"t.toml:2:7: server.tls: expected a table, got boolean"}));
+}
+
 }  // namespace
 }  // namespace leadsync::config
