@@ -206,21 +206,14 @@ class processor::batch_state {
 
   // What CRM field mappings may ask for beyond the stage (see stage_update::fields).
   static string_map crm_fields(const lead& l, const evaluation& ev) {
-    string_map f = l.traits;
+    string_map f = lead_fields(l);
     auto put = [&f](const char* name, const std::string& value) {
       if (!value.empty()) {
         f[name] = value;
       }
     };
-    put("first_name", l.first_name);
-    put("last_name", l.last_name);
-    put("company", l.company);
-    put("title", l.title);
     put("grade", ev.grade);
     put("track", ev.track);
-    if (auto it = l.traits.find("lead_source"); it != l.traits.end()) {
-      put("source", it->second);
-    }
     f["fit"] = std::to_string(static_cast<std::int64_t>(std::lround(ev.fit)));
     return f;
   }

@@ -35,6 +35,23 @@ string_map fields_from_json(std::string_view json) {
   return json_fields::string_members(v.get_object());
 }
 
+string_map lead_fields(const lead& l) {
+  string_map f = l.traits;
+  auto put = [&f](const char* name, const std::string& value) {
+    if (!value.empty()) {
+      f[name] = value;
+    }
+  };
+  put("first_name", l.first_name);
+  put("last_name", l.last_name);
+  put("company", l.company);
+  put("title", l.title);
+  if (auto it = l.traits.find("lead_source"); it != l.traits.end()) {
+    put("source", it->second);
+  }
+  return f;
+}
+
 std::optional<std::string> update_field(const stage_update& u, std::string_view name) {
   auto text = [](const std::string& s) -> std::optional<std::string> {
     if (s.empty()) {

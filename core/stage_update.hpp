@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/lead.hpp"
 #include "core/options.hpp"
 #include "core/time.hpp"
 
@@ -33,6 +34,11 @@ struct stage_update {
   // sources sent (phone, country, ...).
   string_map fields;
 };
+
+// The part of `fields` the lead's stored state gives: its traits, first_name,
+// last_name, company, title and source (its lead_source trait). grade, fit and
+// track come from an evaluation.
+string_map lead_fields(const lead& l);
 
 // The names CRM field mappings and templates may use, beyond `fields`:
 // email, stage, previous_stage, score, rule, reason, changed_at (RFC 3339),

@@ -95,6 +95,21 @@ struct replay_result {
   std::vector<std::int64_t> superseded;  // the lead moved on since: dropped, nothing queued
 };
 
+// Which leads `leadsyncctl replay` re-sends. Leads without an email or a
+// stage never match (there is nothing a CRM could take).
+struct lead_filter {
+  bool all = false;                 // every lead
+  std::vector<std::string> stages;  // else leads in one of these stages
+  std::vector<std::string> emails;  // else leads with one of these emails (normalised by the store)
+};
+
+// What requeueing leads did, in leads.
+struct requeue_result {
+  std::size_t queued = 0;          // their current state put in the outbox, due at once
+  std::size_t already_queued = 0;  // the outbox already held that version (or a newer one): left as it is
+  [[nodiscard]] std::size_t matched() const { return queued + already_queued; }
+};
+
 // How many leads are in one stage.
 struct stage_count {
   std::string stage;  // "" for leads not yet evaluated
@@ -176,6 +191,15 @@ class store {
   virtual replay_result replay_dead_letters(const dead_letter_filter& filter, timestamp now) = 0;
   // Deletes matching dead letters; returns their ids. The limit is ignored.
   virtual std::vector<std::int64_t> drop_dead_letters(const dead_letter_filter& filter) = 0;
+  // Puts the current state of every matching lead in the connector's outbox,
+  // due at `now` with no attempts: for re-sending after a CRM was restored or
+  // its mapping fixed. previous_stage is "" (what the CRM holds is unknown),
+  // rule and reason are the latest transition's, fields those the processor
+  // sends (grade and fit as of that transition). A lead whose version (or a
+  // newer one) is already queued for the connector is left alone. One
+  // transaction, safe while the daemon delivers; the connector name is not
+  // checked.
+  virtual requeue_result requeue_leads(std::string_view connector, const lead_filter& filter, timestamp now) = 0;
   virtual std::size_t outbox_depth(std::string_view connector) = 0;
   // When the oldest update waiting for the connector changed stage; nullopt when none waits.
   virtual std::optional<timestamp> oldest_pending(std::string_view connector) = 0;

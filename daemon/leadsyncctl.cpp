@@ -32,6 +32,8 @@ constexpr std::string_view tool_help =
     "  dlq show ID            one dead letter in full\n"
     "  dlq replay SELECTION   put dead letters back in the outbox\n"
     "  dlq drop SELECTION     delete dead letters\n"
+    "  replay --connector C (--all --yes | --stage STAGE... | --email EMAIL...)\n"
+    "                         re-send leads' current state to a connector\n"
     "  forget EMAIL --yes     erase a person (GDPR): lead, events, outbox, dead letters; keep a hash\n"
     "  help [COMMAND]         this help, or a command's (as COMMAND --help)\n"
     "\n"
@@ -126,6 +128,23 @@ const std::vector<command>& commands() {
        "\n" +
            std::string{selection_help},
        {"connector", "code", "all", "yes"}, 0, many, ctl::run_dlq_drop},
+      {"replay", "replay --connector C (--all --yes | --stage STAGE... | --email EMAIL...)",
+       "Re-sends leads' current state to connector C (one in the config), e.g. after its\n"
+       "CRM field mapping was fixed or the CRM was restored from a backup. Each matching\n"
+       "lead with an email and a stage goes into C's outbox as it is now, due now with no\n"
+       "attempts counted: its stage, score, the rule and reason of its last stage change\n"
+       "and the person's fields; previous stage empty (what the CRM holds is unknown). A lead\n"
+       "whose current state is already queued for C is left as it is. One transaction; the\n"
+       "running daemon sends them at its next poll.\n"
+       "\n"
+       "  --connector C      the connector to send to\n"
+       "  --all --yes        every lead\n"
+       "  --stage STAGE...   leads in these stages (the stages follow --stage)\n"
+       "  --email EMAIL...   the leads with these emails\n"
+       "\n"
+       "Prints how many leads were queued and how many already were. Exit 3 when no\n"
+       "lead matched, 2 for a connector that is not configured.\n",
+       {"connector", "all", "yes", "stage", "email"}, 0, many, ctl::run_replay},
       {"forget", "forget EMAIL --yes",
        "Erases a person (GDPR), in one transaction, safe while the daemon runs: their lead\n"
        "and the anonymous leads merged into it, its transitions, aliases, pending stage\n"

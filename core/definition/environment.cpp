@@ -166,7 +166,9 @@ value lead_environment::lookup(expr::name_ref name) const {
     case ids::qualifiers:
       return lookup_in(lead_.qualifiers, name.suffix);
     case ids::score:
-      return value::number(so_far_.exact_score);
+      // The score as shown (rounded): a 10-point activity one minute old has
+      // decayed to 9.9997, and `score >= 10` must still hold for it.
+      return value::number(static_cast<double>(so_far_.score));
     case ids::fit:
       return value::number(so_far_.fit);
     case ids::grade:

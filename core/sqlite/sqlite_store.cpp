@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/sqlite/forget.hpp"
+#include "core/sqlite/requeue.hpp"
 #include "core/sqlite/sqlite_db.hpp"
 
 namespace leadsync::core {
@@ -373,6 +374,10 @@ class sqlite_store final : public store {
     }
     tx.commit();
     return out;
+  }
+
+  requeue_result requeue_leads(std::string_view connector, const lead_filter& filter, timestamp now) override {
+    return sqlite::requeue_leads(db_, connector, filter, now);
   }
 
   std::vector<std::int64_t> drop_dead_letters(const dead_letter_filter& filter) override {

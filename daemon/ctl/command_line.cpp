@@ -10,7 +10,7 @@ namespace {
 
 // Every option any command takes. Which command takes which is checked once
 // the command is known; here it is only about how many words one takes.
-constexpr std::array<std::string_view, 3> value_options{"connector", "code", "limit"};
+constexpr std::array<std::string_view, 5> value_options{"connector", "code", "limit", "stage", "email"};
 constexpr std::array<std::string_view, 2> switches{"all", "yes"};
 
 bool one_of(std::string_view name, std::span<const std::string_view> names) {

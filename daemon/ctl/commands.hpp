@@ -34,5 +34,6 @@ int run_dlq_show(const context& c);
 int run_dlq_replay(const context& c);
 int run_dlq_drop(const context& c);
 int run_forget(const context& c);
+int run_replay(const context& c);
 
 }  // namespace leadsync::ctl

@@ -1,6 +1,7 @@
 // leadsyncctl against the database of a running leadsyncd: dead letters made
 // by a CRM that refuses a lead, then listed, shown, replayed after the CRM
-// heals, dropped; status and leads; --json and exit codes.
+// heals, dropped; leads' current state re-sent; status and leads; --json and
+// exit codes.
 #include <string>
 #include <thread>
 #include <vector>
@@ -224,6 +225,58 @@ TEST_F(ctl_test, leads_show_and_explain_describe_one_lead) {
   EXPECT_EQ(string_field(e.at("now").as_object(), "stage"), "engaged");
 }
 
+TEST_F(ctl_test, replay_re_sends_a_delivered_leads_current_state_to_the_named_connector) {
+  ASSERT_TRUE(start_daemon());
+  const std::string email = "resend@example.com";
+  ASSERT_EQ(post_hook(website_event("r-1", email)).status, 202U);
+  ASSERT_TRUE(wait_for_accepted(email, "engaged"));
+  ASSERT_TRUE(wait_for_jsonl_lines(1));
+  ASSERT_EQ(updates_for(crm_.requests(), email).size(), 1U);
+
+  const run_result replay = ctl({"replay", "--connector", "crm", "--email", "Resend@Example.com"});
+  ASSERT_TRUE(exited_with(replay, 0)) << replay.output;
+  EXPECT_NE(replay.output.find("queued 1 lead for crm"), std::string::npos) << replay.output;
+  EXPECT_NE(replay.output.find("already queued 0 leads"), std::string::npos) << replay.output;
+
+  // The running daemon sends it at its next outbox poll.
+  const auto deadline = std::chrono::steady_clock::now() + delivery_timeout;
+  while (updates_for(crm_.requests(), email).size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  std::vector<json::object> bodies;
+  for (const json::object& b : accepted_bodies(crm_.requests())) {
+    if (string_field(b, "email") == email) {
+      bodies.push_back(b);
+    }
+  }
+  ASSERT_EQ(bodies.size(), 2U) << "the lead's update reaches the CRM a second time";
+  EXPECT_EQ(string_field(bodies[1], "stage"), "engaged");
+  EXPECT_EQ(string_field(bodies[1], "previous_stage"), "") << "what the CRM holds is unknown";
+  EXPECT_EQ(bodies[1].at("version"), bodies[0].at("version"));
+  EXPECT_EQ(string_field(bodies[1], "rule"), string_field(bodies[0], "rule"));
+  EXPECT_EQ(string_field(bodies[1].at("fields").as_object(), "company"), "Example Ltd");
+  EXPECT_EQ(jsonl_lines().size(), 1U) << "the other connector is not sent to";
+
+  const run_result unknown = ctl({"replay", "--connector", "nope", "--all", "--yes"});
+  EXPECT_TRUE(exited_with(unknown, 2)) << unknown.output;
+  EXPECT_NE(unknown.output.find("no connector 'nope'"), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.output.find("crm, log"), std::string::npos) << "names the known ones\n" << unknown.output;
+  const run_result unconfirmed = ctl({"replay", "--connector", "crm", "--all"});
+  EXPECT_TRUE(exited_with(unconfirmed, 2)) << unconfirmed.output;
+  EXPECT_NE(unconfirmed.output.find("--yes"), std::string::npos) << unconfirmed.output;
+  EXPECT_TRUE(exited_with(ctl({"replay", "--connector", "crm"}), 2)) << "replay needs a selection";
+  EXPECT_TRUE(exited_with(ctl({"replay", "--connector", "crm", "--stage", "nosuchstage"}), 3));
+  EXPECT_TRUE(exited_with(ctl({"replay", "--connector", "crm", "--email", "nobody@example.com"}), 3));
+
+  // --stage takes several stages; the log connector gets the lead once.
+  const json::value j = ctl_json({"replay", "--connector", "log", "--stage", "nosuchstage", "engaged"});
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(string_field(j.as_object(), "connector"), "log");
+  EXPECT_EQ(j.at("queued").to_number<int>() + j.at("already_queued").to_number<int>(), 1);
+  EXPECT_TRUE(wait_for_jsonl_lines(2));
+  EXPECT_EQ(updates_for(crm_.requests(), email).size(), 2U) << "crm was not named";
+}
+
 TEST_F(ctl_test, exit_codes_tell_usage_errors_from_nothing_matched) {
   write_config();
   // No daemon has run: there is no database yet, and saying so is a runtime error.
@@ -258,12 +311,15 @@ TEST_F(ctl_test, exit_codes_tell_usage_errors_from_nothing_matched) {
   EXPECT_TRUE(exited_with(ctl({"leads", "explain", "nobody@example.com"}), 3));
 
   for (const std::vector<std::string>& help :
-       {std::vector<std::string>{"--help"}, {"dlq", "--help"}, {"dlq", "replay", "--help"}, {"help", "status"}}) {
+       {std::vector<std::string>{"--help"}, {"dlq", "--help"}, {"dlq", "replay", "--help"}, {"help", "status"},
+        {"replay", "--help"}}) {
     const run_result h = ctl(help);
     EXPECT_TRUE(exited_with(h, 0)) << help.front() << ": " << h.output;
     EXPECT_EQ(h.output.rfind("usage: leadsyncctl", 0), 0U) << h.output;
   }
   EXPECT_NE(ctl({"dlq", "replay", "--help"}).output.find("superseded"), std::string::npos);
+  EXPECT_NE(ctl({"replay", "--help"}).output.find("--connector C"), std::string::npos);
+  EXPECT_NE(ctl({"--help"}).output.find("\n  replay --connector"), std::string::npos) << "the tool's help lists it";
 }
 
 }  // namespace

@@ -275,6 +275,19 @@ TEST_F(DefaultDefinition, WebinarAttendeeIsEngaged) {
   EXPECT_EQ(ev.grade, "A");
 }
 
+// Found by the soak benchmark: the rules once read the unrounded score, so a
+// lone form fill (10 points) decayed to 9.99 by the next event a minute later
+// and the lead fell back from engaged, flapping the CRM. Rules see the score as
+// shown (rounded), so decay takes it below 10 only after days.
+TEST_F(DefaultDefinition, AFormFillStaysEngagedWhenAPointlessEventFollows) {
+  auto p = icp_director();
+  EXPECT_EQ(p.post("form_submit", t0).stage, "engaged");
+  const auto later = p.post("page_view", t0 + 1min, {{"page", "/blog/lead-scoring"}});
+  EXPECT_EQ(later.stage, "engaged");
+  EXPECT_EQ(later.score, 10);
+  EXPECT_LT(later.exact_score, 10.0);
+}
+
 TEST_F(DefaultDefinition, DemoRequestFromAnIcpCompanyIsMql) {
   auto p = icp_director();
   const auto ev = p.post("demo_request", t0);
