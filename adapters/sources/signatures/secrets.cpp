@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -56,6 +58,8 @@ std::vector<core::option_spec> secret_options() {
        "secrets written into the config; any one verifies (list the old and the new one while rotating)"},
       {"secrets_env", core::option_type::string_list, false,
        "names of environment variables holding secrets; any one verifies"},
+      {"secrets_file", core::option_type::string_list, false,
+       "files holding one secret each (e.g. ${CREDENTIALS_DIRECTORY}/stripe under systemd); any one verifies"},
   };
 }
 
@@ -93,10 +97,29 @@ std::vector<std::string> load_keys(const core::option_values& values, key_format
       errors.push_back({"secrets_env", problem});
     }
   }
-  if (keys.empty() && !values.has("secrets") && !values.has("secrets_env")) {
-    errors.push_back({"secrets", "no secret configured: give `secrets` or `secrets_env` (or both)"});
+  for (const std::string& path : values.list_or_empty("secrets_file")) {
+    std::ifstream in(path, std::ios::binary);
+    if (path.empty() || !in) {
+      errors.push_back({"secrets_file", "cannot read " + (path.empty() ? std::string{"\"\""} : path)});
+      continue;
+    }
+    std::string secret{std::istreambuf_iterator<char>(in), {}};
+    if (secret.ends_with('\n')) {  // files written by echo or an editor end with one
+      secret.pop_back();
+      if (secret.ends_with('\r')) {
+        secret.pop_back();
+      }
+    }
+    if (auto key = to_key(secret, format, "file " + path, problem)) {
+      keys.push_back(std::move(*key));
+    } else {
+      errors.push_back({"secrets_file", problem});
+    }
+  }
+  if (keys.empty() && !values.has("secrets") && !values.has("secrets_env") && !values.has("secrets_file")) {
+    errors.push_back({"secrets", "no secret configured: give `secrets`, `secrets_env` or `secrets_file`"});
   } else if (keys.empty() && errors.empty()) {
-    errors.push_back({"secrets", "no secret configured: `secrets` and `secrets_env` are empty"});
+    errors.push_back({"secrets", "no secret configured: `secrets`, `secrets_env` and `secrets_file` are empty"});
   }
   return keys;
 }

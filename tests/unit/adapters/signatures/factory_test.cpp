@@ -2,6 +2,7 @@
 // options, and reads secrets from config and the environment with errors that
 // name the variable but never the value.
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "support.hpp"
@@ -52,6 +53,7 @@ TEST(SignatureFactories, EverySchemeIsRegistered) {
     EXPECT_FALSE(f->description().empty()) << name;
     EXPECT_TRUE(declares(name, "secrets")) << name;
     EXPECT_TRUE(declares(name, "secrets_env")) << name;
+    EXPECT_TRUE(declares(name, "secrets_file")) << name;
   }
 }
 
@@ -75,6 +77,7 @@ TEST(SignatureFactories, NoSecretAtAllIsAnError) {
     EXPECT_EQ(errors[0].key, "secrets") << name;
     v.set("secrets", std::vector<std::string>{});
     v.set("secrets_env", std::vector<std::string>{});
+    v.set("secrets_file", std::vector<std::string>{});
     EXPECT_EQ(create_errors(name, v).size(), 1U) << name;
   }
 }
@@ -87,6 +90,32 @@ TEST(SignatureFactories, SecretsFromTheEnvironmentVerify) {
   auto r = request("Hello, World!",
                    {{"X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"}});
   EXPECT_EQ(outcome(*v, r, at_seconds(0)), "ok");
+}
+
+TEST(SignatureFactories, SecretsFromFilesVerifyAndUnreadableFilesAreNamed) {
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/leadsync-github-secret";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("It's a Secret to Everybody\n", f);  // as `echo` writes it: the newline is dropped
+    std::fclose(f);
+  }
+  core::option_values o;
+  o.set("secrets_file", std::vector<std::string>{path});
+  auto v = make("github", o);
+  ASSERT_TRUE(v);
+  auto r = request("Hello, World!",
+                   {{"X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"}});
+  EXPECT_EQ(outcome(*v, r, at_seconds(0)), "ok");
+  std::remove(path.c_str());
+
+  core::option_values missing;
+  missing.set("secrets_file", std::vector<std::string>{dir + "/no-such-secret"});
+  const auto errors = create_errors("github", missing);
+  ASSERT_EQ(errors.size(), 1U) << describe(errors);
+  EXPECT_EQ(errors[0].key, "secrets_file");
+  EXPECT_NE(errors[0].message.find("no-such-secret"), std::string::npos);
 }
 
 TEST(SignatureFactories, LiteralAndEnvironmentSecretsCombineForRotation) {
