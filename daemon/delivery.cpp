@@ -99,6 +99,7 @@ delivery::~delivery() {
   for (auto& l : lanes_) {
     l->timers.clear();
   }
+  transport_.close_idle();  // its pooled sockets belong to the io_context too
   ioc_.reset();
 }
 

@@ -19,6 +19,8 @@ class transport {
   boost::asio::awaitable<core::outbound_response> send(const core::outbound_request& request);
 
   const http_client& http() const { return http_; }
+  // Closes kept-alive connections; call before the io_context they use goes.
+  void close_idle() { http_.close_idle(); }
 
  private:
   http_client http_;
