@@ -87,6 +87,8 @@ struct http_client::connection {
 http_client::http_client(proxy_settings proxy) : proxy_(std::move(proxy)) {}
 http_client::~http_client() = default;
 
+void http_client::close_idle() { idle_.clear(); }
+
 ssl::context& http_client::tls_context(const std::string& ca_file, std::string& problem) {
   auto& slot = tls_contexts_[ca_file];
   if (!slot) {

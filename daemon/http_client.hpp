@@ -36,7 +36,7 @@ class http_client {
   boost::asio::awaitable<core::outbound_response> send(const core::outbound_request& request);
 
   // Closes the kept-alive connections; call before their io_context goes.
-  void close_idle() { idle_.clear(); }
+  void close_idle();
 
   // Connections opened since construction (the rest were reused).
   std::size_t connections_opened() const { return opened_; }
