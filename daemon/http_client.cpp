@@ -145,7 +145,6 @@ asio::awaitable<std::string> http_client::open(const target& t, std::chrono::ste
                                                std::unique_ptr<connection>& conn) {
   auto ex = co_await asio::this_coro::executor;
   conn = std::make_unique<connection>(ex);
-  ++opened_;
   const std::string& host = t.proxy ? t.proxy->host : t.host;
   const std::string& port = t.proxy ? t.proxy->port : t.port;
   const std::string where = t.proxy ? "proxy " + host + ":" + port : host + ":" + port;

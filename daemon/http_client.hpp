@@ -38,9 +38,6 @@ class http_client {
   // Closes the kept-alive connections; call before their io_context goes.
   void close_idle();
 
-  // Connections opened since construction (the rest were reused).
-  std::size_t connections_opened() const { return opened_; }
-
  private:
   struct connection;
   struct target;
@@ -55,7 +52,6 @@ class http_client {
   proxy_settings proxy_;
   std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;
   std::map<std::string, std::unique_ptr<boost::asio::ssl::context>> tls_contexts_;
-  std::size_t opened_ = 0;
 };
 
 }  // namespace leadsync::daemon

@@ -112,6 +112,12 @@ TEST_F(salesforce_test, client_credentials_over_tls_upsert_one_record_per_person
   EXPECT_EQ(sf_->calls(sf_call::token), 1U) << "the token is kept between batches";
   EXPECT_GE(sf_->calls(sf_call::upsert), 2U);
   EXPECT_EQ(sf_->calls(sf_call::create), 0U);
+  // Keep-alive: the token request and every write share one TLS connection.
+  const auto seen = sf_->requests();
+  ASSERT_FALSE(seen.empty());
+  for (const auto& r : seen) {
+    EXPECT_EQ(r.connection_id, seen.front().connection_id) << r.method << " " << r.target;
+  }
 
   // Sforce-Limit-Info is read on every answer and exported.
   // (The daemon records it once the batch's answer is handled: poll briefly.)
