@@ -262,6 +262,11 @@ void daemon_test::write_config_text(std::string_view text) {
 }
 
 ::testing::AssertionResult daemon_test::start_daemon() {
+  return start_daemon_until([this] { return wait_healthy(health_timeout); });
+}
+
+::testing::AssertionResult daemon_test::start_daemon_until(
+    const std::function<::testing::AssertionResult()>& wait_ready) {
   if (!std::filesystem::exists(config_path_)) {
     write_config();
   }
@@ -269,8 +274,33 @@ void daemon_test::write_config_text(std::string_view text) {
   for (const auto& [name, value] : daemon_env_) {
     env.push_back(name + "=" + value);
   }
-  daemon_.start({LEADSYNC_DAEMON_PATH, "--config", config_path_.string()}, dir_.path(), log_path_, env);
-  return wait_healthy(health_timeout);
+  // pick_free_port() closes its probe socket, so until our daemon binds, the
+  // port can go to another process (an outgoing connection's ephemeral port,
+  // another test's daemon). Losing that race is not the behaviour under test:
+  // move to a fresh port and start again.
+  for (int attempt = 1;; ++attempt) {
+    const std::size_t log_before = daemon_log().size();
+    daemon_.start({LEADSYNC_DAEMON_PATH, "--config", config_path_.string()}, dir_.path(), log_path_, env);
+    auto ready = wait_ready();
+    const bool lost_port = !ready && !daemon_.running() &&
+                           daemon_log().find("Address already in use", log_before) != std::string::npos;
+    if (!lost_port || attempt == 5) {
+      return ready;
+    }
+    move_to_free_port();
+  }
+}
+
+void daemon_test::move_to_free_port() {
+  const std::string old_line = "listen_port = " + std::to_string(port_) + "\n";
+  port_ = pick_free_port();
+  std::string text = read_text_file(config_path_);
+  const auto at = text.find(old_line);
+  if (at == std::string::npos) {
+    throw std::runtime_error("move_to_free_port: no '" + old_line + "' in " + config_path_.string());
+  }
+  text.replace(at, old_line.size(), "listen_port = " + std::to_string(port_) + "\n");
+  write_text_file(config_path_, text);
 }
 
 ::testing::AssertionResult daemon_test::wait_healthy(std::chrono::milliseconds timeout) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -73,7 +74,11 @@ class daemon_test : public ::testing::Test {
   // Starts the daemon (writing the default config first if none was
   // written) and waits for GET /healthz to answer 200.
   ::testing::AssertionResult start_daemon();
+  // start_daemon() with another readiness check (e.g. /healthz over HTTPS).
+  ::testing::AssertionResult start_daemon_until(const std::function<::testing::AssertionResult()>& wait_ready);
   ::testing::AssertionResult wait_healthy(std::chrono::milliseconds timeout);
+  // Moves the daemon's listen_port in the config file to a newly picked port.
+  void move_to_free_port();
   // Sends sig and waits for the exit; nullopt if still running at timeout.
   std::optional<exit_status> stop_daemon(int sig, std::chrono::milliseconds timeout);
   exit_status kill_daemon();

@@ -1,6 +1,9 @@
 // The daemon as a process: --check, signals, and a crash (SIGKILL) right
 // after an event was acknowledged.
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <regex>
@@ -132,6 +135,28 @@ TEST_F(lifecycle_test, acknowledged_event_survives_sigkill) {
   const auto again = post_hook(event);
   EXPECT_EQ(again.status, 200U) << again.body;
   EXPECT_EQ(parse_json(again.body), parse_json(R"({"status":"duplicate"})")) << again.body;
+}
+
+// The harness, not the daemon: when another process takes the picked port
+// before leadsyncd binds it, start_daemon moves to a fresh one.
+TEST_F(lifecycle_test, a_port_taken_before_the_daemon_binds_it_is_replaced) {
+  const int squatter = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(squatter, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port_);
+  ASSERT_EQ(::bind(squatter, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(squatter, 1), 0);
+  const std::uint16_t taken = port_;
+
+  write_config();
+  const auto started = start_daemon();
+  ::close(squatter);
+  ASSERT_TRUE(started);
+  EXPECT_NE(port_, taken);
+  EXPECT_NE(daemon_log().find("Address already in use"), std::string::npos);
+  EXPECT_EQ(post_hook(website_event("port-1", "port@example.com")).status, 202U);
 }
 
 }  // namespace

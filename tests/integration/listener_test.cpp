@@ -187,7 +187,10 @@ class ListenerTest : public daemon_test {
  protected:
   // start_daemon() for a TLS listener: waits for GET /healthz over HTTPS.
   ::testing::AssertionResult start_tls_daemon(const std::filesystem::path& ca_file) {
-    daemon_.start({LEADSYNC_DAEMON_PATH, "--config", config_path_.string()}, dir_.path(), log_path_);
+    return start_daemon_until([&] { return wait_https_healthy(ca_file); });
+  }
+
+  ::testing::AssertionResult wait_https_healthy(const std::filesystem::path& ca_file) {
     const auto deadline = steady::now() + health_timeout;
     std::string last = "no answer";
     while (steady::now() < deadline) {
