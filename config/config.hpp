@@ -59,6 +59,13 @@ struct admin_config {
 
 struct storage_config {
   std::filesystem::path path = "var/leadsync.db";  // relative to the working directory
+  // What an acknowledged webhook survives. process: a crash or kill -9 of
+  // leadsyncd (WAL, synchronous=NORMAL); power: also a power cut or kernel
+  // crash (synchronous=FULL: every commit waits for fsync).
+  enum class durability_level { process, power };
+  durability_level durability = durability_level::process;
+
+  [[nodiscard]] bool power_safe() const { return durability == durability_level::power; }
 };
 
 struct log_config {

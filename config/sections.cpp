@@ -156,6 +156,17 @@ void read_storage(const toml::table& table, checker& check, storage_config& out)
            out.path = *s;
          }
        }},
+      {"durability",
+       [&](const toml::node& v, const std::string& path) {
+         auto s = check.string(v, path);
+         if (s && *s == "process") {
+           out.durability = storage_config::durability_level::process;
+         } else if (s && *s == "power") {
+           out.durability = storage_config::durability_level::power;
+         } else if (s) {
+           check.error(v.source(), path, "unknown durability `" + printable(*s) + "` (process or power)");
+         }
+       }},
   };
   read_fields(table, "storage", fields, check);
 }

@@ -184,7 +184,8 @@ class reloader {
     }
     const auto& was = running_.server;
     if (next.server.listen_address != was.listen_address || next.server.listen_port != was.listen_port ||
-        next.server.io_threads != was.io_threads || next.storage.path != running_.storage.path) {
+        next.server.io_threads != was.io_threads || next.storage.path != running_.storage.path ||
+        next.storage.durability != running_.storage.durability) {
       log->warn("[server] listen address/port/io_threads and [storage] changes take effect at the next restart");
     }
     if (!daemon::set_log_level(next.log.level)) {
@@ -192,7 +193,7 @@ class reloader {
     }
     server_.replace_sources(std::move(parts.sources));
     writer_.reconfigure(parts.definition, parts.connector_names);
-    const core::sqlite_options db{running_.storage.path, false};
+    const core::sqlite_options db{running_.storage.path, running_.storage.power_safe()};
     delivery_.replace(std::make_unique<daemon::delivery>(db, std::move(parts.connectors), next.delivery),
                       running_.server.shutdown_timeout);
     delivery_.wake();
@@ -231,7 +232,7 @@ int run(const std::filesystem::path& file, const config::config& cfg, const core
   if (cfg.storage.path.has_parent_path()) {
     std::filesystem::create_directories(cfg.storage.path.parent_path());
   }
-  const core::sqlite_options db{cfg.storage.path, false};
+  const core::sqlite_options db{cfg.storage.path, cfg.storage.power_safe()};
 
   daemon::delivery_slot delivery;
   daemon::writer writer(db, parts.definition, parts.connector_names, [&delivery] { delivery.wake(); });

@@ -78,6 +78,24 @@ TEST(ConfigSections, StoragePathMustNotBeEmpty) {
   EXPECT_EQ(r.value->storage.path, "/var/lib/leadsync/db");
 }
 
+TEST(ConfigSections, StorageDurability) {
+  using level = storage_config::durability_level;
+  const load_result by_default = load("[storage]\npath = \"x.db\"\n");
+  ASSERT_TRUE(by_default.value) << messages(by_default).front();
+  EXPECT_EQ(by_default.value->storage.durability, level::process);
+  EXPECT_FALSE(by_default.value->storage.power_safe());
+
+  const load_result power = load("[storage]\ndurability = \"power\"\n");
+  ASSERT_TRUE(power.value) << messages(power).front();
+  EXPECT_TRUE(power.value->storage.power_safe());
+  const load_result process = load("[storage]\ndurability = \"process\"\n");
+  ASSERT_TRUE(process.value) << messages(process).front();
+  EXPECT_EQ(process.value->storage.durability, level::process);
+
+  EXPECT_EQ(messages(load("[storage]\ndurability = \"disk\"\n")),
+            (lines{"t.toml:2:14: storage.durability: unknown durability `disk` (process or power)"}));
+}
+
 TEST(ConfigSections, LogLevel) {
   for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
     const load_result r = load(std::string{"[log]\nlevel = \""} + level + "\"\n");

@@ -41,6 +41,34 @@ void put_update(store& db, const std::string& email, const std::string& connecto
   db.commit_processing(b);
 }
 
+// [storage] durability: process is WAL with synchronous=NORMAL (1), power
+// is synchronous=FULL (2).
+TEST(SqliteStore, DurabilitySetsTheSynchronousMode) {
+  temp_db tmp;
+  auto synchronous = [](sqlite::database& db) {
+    sqlite::statement q(db.handle(), "PRAGMA synchronous");
+    EXPECT_TRUE(q.step());
+    const std::int64_t mode = q.column_int(0);
+    while (q.step()) {
+    }
+    return mode;
+  };
+  auto journal = [](sqlite::database& db) {
+    sqlite::statement q(db.handle(), "PRAGMA journal_mode");
+    EXPECT_TRUE(q.step());
+    std::string mode = q.column_text(0);
+    while (q.step()) {
+    }
+    return mode;
+  };
+  sqlite::database process(tmp.path(), false);
+  EXPECT_EQ(synchronous(process), 1);
+  EXPECT_EQ(journal(process), "wal");
+  sqlite::database power(tmp.path(), true);
+  EXPECT_EQ(synchronous(power), 2);
+  EXPECT_EQ(journal(power), "wal");
+}
+
 TEST(SqliteStore, NewDatabaseIsMigratedToTheLatestVersion) {
   temp_db tmp;
   { auto db = open_sqlite_store({tmp.path(), false}); }
