@@ -261,9 +261,10 @@ std::size_t processor::run(std::size_t limit) {
   }
   batch_state state(db_, definition_, connectors_);
   std::size_t dropped = 0;
+  const bool anybody_forgotten = db_.any_forgotten();
   for (const stored_event& se : events) {
     const event& e = se.data;
-    if (!normalise_email(e.email).empty() && db_.is_forgotten(e.email)) {
+    if (anybody_forgotten && !normalise_email(e.email).empty() && db_.is_forgotten(e.email)) {
       state.batch().forgotten_event_seqs.push_back(se.seq);
       ++dropped;
       continue;

@@ -167,6 +167,14 @@ class store {
   virtual std::vector<stage_update> due_updates(std::string_view connector, timestamp now, std::size_t limit) = 0;
   // When the connector's next update becomes due, if it has any.
   virtual std::optional<timestamp> next_due(std::string_view connector) = 0;
+  // How many updates are due at `now` (counting at most `limit`), and the
+  // oldest stage change among them never tried yet: whether to wait for a
+  // fuller batch, decided without reading the rows.
+  struct due_summary {
+    std::size_t count = 0;
+    std::optional<timestamp> oldest_fresh;
+  };
+  virtual due_summary summarize_due(std::string_view connector, timestamp now, std::size_t limit) = 0;
   // Removes delivered updates, unless a newer version replaced them meanwhile.
   virtual void mark_delivered(std::span<const stage_update> delivered) = 0;
   // Records a failed attempt; no-op if a newer version replaced the update.
@@ -226,6 +234,9 @@ class store {
   virtual forget_result forget_person(std::string_view email, timestamp now) = 0;
   // Whether forget_person was called for this email (compared by hash).
   virtual bool is_forgotten(std::string_view email) = 0;
+  // Whether forget_person was called for anybody: when not, the processor
+  // skips is_forgotten (a hash and a query) for every event of a batch.
+  virtual bool any_forgotten() = 0;
   // Moves the write-ahead log into the database and empties it. False when
   // another connection's open transaction kept it from finishing (try again).
   virtual bool checkpoint_truncate() = 0;

@@ -217,30 +217,40 @@ asio::awaitable<milliseconds> delivery::work_once(lane& l) {
 
   const bool probing = l.breaker.state() != policy::circuit_state::closed;
   const std::size_t max_batch = probing ? 1 : std::max<std::size_t>(1, l.conn.adapter->max_batch());
-  std::vector<core::stage_update> batch = due_unclaimed(l, now, max_batch);
-  if (batch.empty()) {
+  const auto nothing_due = [&] {
     l.partial_since.reset();
     milliseconds wait = opt.poll_interval;
     // A due update that is claimed is not ours to wait for: its batch's end wakes us.
     if (auto next = store_->next_due(l.conn.name); next && *next > now) {
       wait = until(*next, now, opt.poll_interval);
     }
-    co_return wait;
-  }
+    return wait;
+  };
   // Linger for a fuller batch, counted from when the oldest waiting update
   // became due: a fresh update is due from its stage change, a retried one
-  // from when a worker first saw it due.
-  if (!probing && batch.size() < max_batch && opt.linger.count() > 0) {
-    core::timestamp since = l.partial_since.value_or(now);
-    for (const auto& u : batch) {
-      if (u.attempts == 0) {
-        since = std::min(since, u.changed_at);
+  // from when a worker first saw it due. Decided on a count, not on the
+  // rows: a busy writer wakes us after every commit, and reading a partial
+  // batch at each wake-up cost more than delivering it.
+  if (!probing && opt.linger.count() > 0) {
+    const std::size_t enough = max_batch + l.claimed.size();  // claimed rows stay due until their batch ends
+    const core::store::due_summary due = store_->summarize_due(l.conn.name, now, enough);
+    if (due.count == 0) {
+      co_return nothing_due();
+    }
+    if (due.count < enough) {
+      core::timestamp since = l.partial_since.value_or(now);
+      if (due.oldest_fresh) {
+        since = std::min(since, *due.oldest_fresh);
+      }
+      l.partial_since = since;
+      if (now < since + opt.linger) {
+        co_return until(since + opt.linger, now, opt.linger);
       }
     }
-    l.partial_since = since;
-    if (now < since + opt.linger) {
-      co_return until(since + opt.linger, now, opt.linger);
-    }
+  }
+  std::vector<core::stage_update> batch = due_unclaimed(l, now, max_batch);
+  if (batch.empty()) {
+    co_return nothing_due();
   }
   l.partial_since.reset();
 

@@ -23,6 +23,7 @@
 #include "adapters/builtin.hpp"
 #include "config/config.hpp"
 #include "daemon/admin_server.hpp"
+#include "daemon/checkpointer.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/logging.hpp"
@@ -237,6 +238,8 @@ int run(const std::filesystem::path& file, const config::config& cfg, const core
   daemon::delivery_slot delivery;
   daemon::writer writer(db, parts.definition, parts.connector_names, [&delivery] { delivery.wake(); });
   writer.start();
+  daemon::checkpointer checkpoints(db);
+  checkpoints.start();
   delivery.replace(std::make_unique<daemon::delivery>(db, std::move(parts.connectors), cfg.delivery),
                    std::chrono::milliseconds{0});
 
@@ -284,6 +287,7 @@ int run(const std::filesystem::path& file, const config::config& cfg, const core
   reload.finish();
   writer.stop();
   delivery.stop(cfg.server.shutdown_timeout);
+  checkpoints.stop();
   log->info("stopped");
   return 0;
 }

@@ -8,7 +8,11 @@
 namespace leadsync::daemon {
 namespace {
 
+// Events (and due leads) per processing transaction when no request waits,
+// and when requests wait for their commit: a short slice keeps the time a
+// 202 waits behind processing to about a millisecond.
 constexpr std::size_t process_batch = 256;
+constexpr std::size_t process_slice = 32;
 constexpr auto retry_pause = std::chrono::seconds{1};
 
 }  // namespace
@@ -66,7 +70,7 @@ void writer::run() {
     }
     // Ingest comes first: process one batch, then look at the queue again.
     if (backlog) {
-      backlog = process_some();
+      backlog = process_some(ingest_waiting() ? process_slice : process_batch);
     }
     if (stopping && batch.empty() && !backlog) {
       return;
@@ -129,7 +133,12 @@ void writer::reconfigure(std::shared_ptr<const core::lead_definition> definition
 
 // Processes a batch of logged events, then a batch of leads whose time has
 // come (decay, inactivity, SLA). Returns true when more may be waiting.
-bool writer::process_some() {
+bool writer::ingest_waiting() {
+  std::lock_guard lock(mutex_);
+  return !queue_.empty();
+}
+
+bool writer::process_some(std::size_t limit) {
   try {
     std::shared_ptr<const core::lead_definition> definition;
     std::vector<std::string> connectors;
@@ -139,8 +148,8 @@ bool writer::process_some() {
       connectors = connectors_;
     }
     core::processor proc(*store_, *definition, connectors);
-    const std::size_t events = proc.run(process_batch);
-    const std::size_t due = proc.run_due(core::now_utc(), process_batch);
+    const std::size_t events = proc.run(limit);
+    const std::size_t due = proc.run_due(core::now_utc(), limit);
     if (proc.totals().transitions > 0) {
       on_outbox_changed_();
     }
@@ -149,7 +158,7 @@ bool writer::process_some() {
       spdlog::get("writer")->debug("processed events={} due_leads={} transitions={}", events, due,
                                    proc.totals().transitions);
     }
-    return events == process_batch || due == process_batch;
+    return events == limit || due == limit;
   } catch (const core::store_error& e) {
     spdlog::get("writer")->error("processing failed, retrying in 1s error=\"{}\"", e.what());
     return false;

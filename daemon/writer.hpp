@@ -61,7 +61,8 @@ class writer {
 
   void run();
   void commit(std::vector<pending>& batch);
-  bool process_some();
+  bool process_some(std::size_t limit);
+  bool ingest_waiting();
   void add_totals(const core::processor::counters& pass);
 
   core::sqlite_options db_options_;

@@ -191,6 +191,14 @@ class sqlite_store final : public store {
     return found;
   }
 
+  bool any_forgotten() override {
+    bool found = false;
+    while (select_any_forgotten_.step()) {
+      found = true;
+    }
+    return found;
+  }
+
   bool checkpoint_truncate() override { return sqlite::checkpoint_truncate(db_); }
 
   std::optional<std::string> resolve_alias(std::string_view alias) override {
@@ -248,6 +256,18 @@ class sqlite_store final : public store {
     while (select_next_due_.step()) {
       if (!select_next_due_.column_is_null(0)) {
         out = from_millis(select_next_due_.column_int(0));
+      }
+    }
+    return out;
+  }
+
+  due_summary summarize_due(std::string_view connector, timestamp now, std::size_t limit) override {
+    due_summary out;
+    select_due_summary_.bind(1, connector).bind(2, to_millis(now)).bind(3, static_cast<std::int64_t>(limit));
+    while (select_due_summary_.step()) {
+      out.count = static_cast<std::size_t>(select_due_summary_.column_int(0));
+      if (!select_due_summary_.column_is_null(1)) {
+        out.oldest_fresh = from_millis(select_due_summary_.column_int(1));
       }
     }
     return out;
@@ -485,6 +505,7 @@ class sqlite_store final : public store {
   statement mark_processed_{db_.handle(), "UPDATE events SET processed = 1 WHERE seq = ?"};
   statement tombstone_event_{db_.handle(), sqlite::tombstone_event_sql};
   statement select_forgotten_{db_.handle(), "SELECT 1 FROM forgotten WHERE email_sha256 = ?"};
+  statement select_any_forgotten_{db_.handle(), "SELECT 1 FROM forgotten LIMIT 1"};
   statement select_lead_{db_.handle(), "SELECT id, state, next_due_at_ms FROM leads WHERE lead_key = ?"};
   statement select_alias_{db_.handle(), "SELECT lead_key FROM lead_aliases WHERE alias = ?"};
   statement upsert_alias_{db_.handle(),
@@ -527,6 +548,10 @@ class sqlite_store final : public store {
                             "WHERE o.connector = ? AND o.next_attempt_at_ms <= ? "
                             "ORDER BY o.next_attempt_at_ms, o.id LIMIT ?"};
   statement select_next_due_{db_.handle(), "SELECT min(next_attempt_at_ms) FROM outbox WHERE connector = ?"};
+  statement select_due_summary_{db_.handle(),
+                                "SELECT count(*), min(CASE WHEN attempts = 0 THEN changed_at_ms END) FROM "
+                                "(SELECT attempts, changed_at_ms FROM outbox WHERE connector = ? AND "
+                                "next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?)"};
   statement delete_outbox_{db_.handle(), "DELETE FROM outbox WHERE id = ? AND version = ?"};
   statement advance_previous_stage_{db_.handle(),
                                     "UPDATE outbox SET previous_stage = ? WHERE id = ? AND version > ?"};

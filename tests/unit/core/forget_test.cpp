@@ -89,7 +89,9 @@ TEST_F(ForgetTest, RemovesEverythingOfThePersonAndNothingOfOthers) {
   ASSERT_EQ(db_->count_dead_letters({}), 1u);
   ASSERT_EQ(db_->resolve_alias("anon:website:anon-7"), std::string{email});
 
+  EXPECT_FALSE(db_->any_forgotten());
   const forget_result r = db_->forget_person("  Ada.Lovelace@Example.COM ", from_millis(next_ms_));
+  EXPECT_TRUE(db_->any_forgotten());
   EXPECT_TRUE(r.matched());
   EXPECT_FALSE(r.already_forgotten);
   EXPECT_EQ(r.leads, 2u) << "the lead and the anonymous lead merged into it";

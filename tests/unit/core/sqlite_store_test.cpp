@@ -254,6 +254,33 @@ TEST(SqliteStore, RescheduledUpdatesAreDueOnlyLater) {
   EXPECT_EQ(retried[0].attempts, 1);
 }
 
+// What delivery's linger decides on: a count of due rows (capped) and the
+// oldest stage change among the untried ones.
+TEST(SqliteStore, DueSummaryCountsUpToTheLimitAndDatesOnlyUntriedUpdates) {
+  temp_db tmp;
+  auto db = open_sqlite_store({tmp.path(), false});
+  const auto far = from_millis(INT64_C(1) << 50);
+  EXPECT_EQ(db->summarize_due("crm", far, 10).count, 0u);
+  EXPECT_FALSE(db->summarize_due("crm", far, 10).oldest_fresh.has_value());
+
+  put_update(*db, "ada@example.com", "crm", 1, "engaged");
+  const auto later = now_utc() + std::chrono::hours{1};
+  db->reschedule(db->due_updates("crm", far, 10).at(0), later, "HTTP 503");
+  const auto tried_only = db->summarize_due("crm", later, 10);
+  EXPECT_EQ(tried_only.count, 1u);
+  EXPECT_FALSE(tried_only.oldest_fresh.has_value()) << "a retried update waits from when it became due";
+
+  put_update(*db, "bob@example.com", "crm", 1, "engaged");
+  put_update(*db, "cy@example.com", "crm", 1, "engaged");
+  put_update(*db, "di@example.com", "log", 1, "engaged");
+  const auto now = db->summarize_due("crm", now_utc(), 10);
+  EXPECT_EQ(now.count, 2u) << "the rescheduled update is not due yet; the log connector's is not ours";
+  ASSERT_TRUE(now.oldest_fresh.has_value());
+  EXPECT_EQ(*now.oldest_fresh, from_millis(5'000));
+  EXPECT_EQ(db->summarize_due("crm", later, 10).count, 3u);
+  EXPECT_EQ(db->summarize_due("crm", later, 2).count, 2u);
+}
+
 TEST(SqliteStore, ConnectorsHaveSeparateOutboxes) {
   temp_db tmp;
   auto db = open_sqlite_store({tmp.path(), false});
