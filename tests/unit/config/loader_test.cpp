@@ -34,6 +34,7 @@ TEST(ConfigLoader, ExampleConfigLoads) {
   EXPECT_EQ(c.server.idle_timeout, std::chrono::seconds{60});
   EXPECT_EQ(c.server.shutdown_timeout, std::chrono::seconds{10});
   EXPECT_EQ(c.storage.path, "var/leadsync.db");
+  EXPECT_EQ(c.storage.durability, storage_config::durability_level::process);
   EXPECT_EQ(c.log.level, "info");
   EXPECT_EQ(c.delivery.retry_initial, std::chrono::milliseconds{1000});
   EXPECT_EQ(c.delivery.retry_max, std::chrono::milliseconds{300000});
@@ -44,7 +45,7 @@ TEST(ConfigLoader, ExampleConfigLoads) {
   EXPECT_EQ(s.name, "website");
   EXPECT_EQ(s.format, "generic");
   EXPECT_EQ(s.where.file, file);
-  EXPECT_EQ(s.where.line, 32);
+  EXPECT_EQ(s.where.line, 33);
   EXPECT_EQ(s.where.column, 1);
   const core::string_map map{
       {"company", "/company"},       {"email", "/email"}, {"event_id", "/submission_id"},
@@ -62,7 +63,7 @@ TEST(ConfigLoader, ExampleConfigLoads) {
   EXPECT_EQ(k.name, "stage_log");
   EXPECT_EQ(k.type, "jsonl");
   EXPECT_EQ(k.options.string_or("path", ""), "var/stage-updates.jsonl");
-  EXPECT_EQ(k.where.line, 55);
+  EXPECT_EQ(k.where.line, 56);
   EXPECT_FALSE(k.options.has("type"));
 }
 
