@@ -10,7 +10,7 @@
 namespace leadsync::core::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 4> steps{
+constexpr std::array<std::string_view, 5> steps{
     // 1: event log, leads, transitions, outbox, dead letters.
     R"sql(
 CREATE TABLE events (
@@ -115,6 +115,12 @@ CREATE TABLE forgotten (
   email_sha256    TEXT PRIMARY KEY,
   forgotten_at_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 5: no query uses leads_by_email (a known lead's key is its email), and
+    // every new lead paid for a random insert into it: 10% of the CPU per
+    // webhook in the ingest benchmark (bench/RESULTS.md).
+    R"sql(
+DROP INDEX IF EXISTS leads_by_email;
 )sql",
 };
 

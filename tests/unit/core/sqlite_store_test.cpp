@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "core/sqlite/sqlite_db.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "temp_db.hpp"
@@ -67,6 +71,21 @@ TEST(SqliteStore, DurabilitySetsTheSynchronousMode) {
   sqlite::database power(tmp.path(), true);
   EXPECT_EQ(synchronous(power), 2);
   EXPECT_EQ(journal(power), "wal");
+}
+
+// Version 5 drops leads_by_email: nothing reads it, and each new lead paid
+// for an insert into it.
+TEST(SqliteStore, LeadsHaveNoEmailIndex) {
+  temp_db tmp;
+  { auto db = open_sqlite_store({tmp.path(), false}); }
+  sqlite::database raw(tmp.path(), false);
+  sqlite::statement q(raw.handle(), "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'");
+  std::vector<std::string> names;
+  while (q.step()) {
+    names.push_back(q.column_text(0));
+  }
+  EXPECT_EQ(std::count(names.begin(), names.end(), "leads_by_email"), 0) << names.size();
+  EXPECT_EQ(std::count(names.begin(), names.end(), "leads_due"), 1);
 }
 
 TEST(SqliteStore, NewDatabaseIsMigratedToTheLatestVersion) {
