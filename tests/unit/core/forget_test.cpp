@@ -9,6 +9,7 @@
 #include "core/definition/engine.hpp"
 #include "core/processor.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "store_helpers.hpp"
 #include "temp_db.hpp"
 #include "test_definition.hpp"
 
@@ -42,7 +43,7 @@ class ForgetTest : public ::testing::Test {
   }
 
   std::vector<stage_update> due(const std::string& connector) {
-    return db_->due_updates(connector, from_millis(INT64_C(1) << 50), 100);
+    return db_->due_updates(connector, testing::far_future, 100);
   }
 
   // Where the text occurs in the database file or its WAL ("" when nowhere).

@@ -3,6 +3,7 @@
 #include "core/definition/engine.hpp"
 #include "core/processor.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "store_helpers.hpp"
 #include "temp_db.hpp"
 #include "test_definition.hpp"
 
@@ -25,7 +26,7 @@ class ProcessorTest : public ::testing::Test {
   }
 
   std::vector<stage_update> due(const std::string& connector) {
-    return db_->due_updates(connector, from_millis(INT64_C(1) << 50), 100);
+    return db_->due_updates(connector, testing::far_future, 100);
   }
 
   temp_db tmp_;
@@ -198,7 +199,7 @@ TEST(ProcessorSchedule, DueLeadsAreReEvaluatedFromTheIndex) {
   db->append_events(one);
   proc.run(10);
   ASSERT_EQ(db->find_lead("ada@example.com")->stage, "mql");
-  db->mark_delivered(db->due_updates("crm", from_millis(INT64_C(1) << 50), 10));
+  db->mark_delivered(db->due_updates("crm", testing::far_future, 10));
 
   // Nothing is due before the lead's next check.
   EXPECT_EQ(proc.run_due(e.received_at + std::chrono::hours{1}, 10), 0u);
@@ -208,7 +209,7 @@ TEST(ProcessorSchedule, DueLeadsAreReEvaluatedFromTheIndex) {
   EXPECT_EQ(proc.run_due(later, 10), 1u);
   const auto l = db->find_lead("ada@example.com");
   EXPECT_EQ(l->stage, "engaged");
-  auto updates = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  auto updates = db->due_updates("crm", testing::far_future, 10);
   ASSERT_EQ(updates.size(), 1u);
   EXPECT_EQ(updates[0].stage, "engaged");
   EXPECT_EQ(updates[0].previous_stage, "mql");
@@ -318,7 +319,7 @@ TEST(ProcessorSla, ABreachIsRecordedAndToldToTheNotifyConnectorOnce) {
   const std::vector<event> one{e};
   db->append_events(one);
   proc.run(10);
-  const auto far = from_millis(INT64_C(1) << 50);
+  const auto far = testing::far_future;
   db->mark_delivered(db->due_updates("crm", far, 10));
   db->mark_delivered(db->due_updates("alerts", far, 10));
 

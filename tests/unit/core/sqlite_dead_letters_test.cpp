@@ -5,34 +5,15 @@
 #include <algorithm>
 
 #include "core/sqlite/sqlite_store.hpp"
+#include "store_helpers.hpp"
 #include "temp_db.hpp"
 
 namespace leadsync::core {
 namespace {
 
-const timestamp far_future = from_millis(INT64_C(1) << 50);
-
-// Stores the lead at `version` in `stage` and queues that state for connector, as the processor would.
-void put_update(store& db, const std::string& email, const std::string& connector, std::int64_t version,
-                const std::string& stage, timestamp changed_at = from_millis(5'000)) {
-  processing_batch b;
-  lead l;
-  l.key = email;
-  l.email = email;
-  l.stage = stage;
-  l.version = version;
-  b.leads.push_back(l);
-  stage_update u;
-  u.connector = connector;
-  u.lead_key = email;
-  u.email = email;
-  u.version = version;
-  u.stage = stage;
-  u.changed_at = changed_at;
-  u.fields = {{"company", "Acme"}};
-  b.updates.push_back(u);
-  db.commit_processing(b);
-}
+using testing::far_future;
+using testing::put_update;
+using testing::queued;
 
 // Only moves the lead on (a new version, nothing queued for any connector).
 void move_lead_on(store& db, const std::string& email, std::int64_t version, const std::string& stage) {
@@ -44,15 +25,6 @@ void move_lead_on(store& db, const std::string& email, std::int64_t version, con
   l.version = version;
   b.leads.push_back(l);
   db.commit_processing(b);
-}
-
-std::optional<stage_update> queued(store& db, const std::string& connector, const std::string& email) {
-  for (auto& u : db.due_updates(connector, far_future, 1000)) {
-    if (u.email == email) {
-      return u;
-    }
-  }
-  return std::nullopt;
 }
 
 // Queues the update, fails it `failures` times, then dead-letters it; returns the dead letter's id.

@@ -6,12 +6,14 @@
 #include <string>
 
 #include "core/sqlite/sqlite_store.hpp"
+#include "store_helpers.hpp"
 #include "temp_db.hpp"
 
 namespace leadsync::core {
 namespace {
 
-const timestamp far_future = from_millis(INT64_C(1) << 50);
+using testing::far_future;
+using testing::queued;
 const timestamp replay_time = from_millis(50'000);
 
 lead person(const std::string& email, const std::string& stage, std::int64_t version) {
@@ -61,15 +63,6 @@ void store_lead(store& db, const lead& l, const std::string& queue_for = "") {
     b.updates.push_back(u);
   }
   db.commit_processing(b);
-}
-
-std::optional<stage_update> queued(store& db, const std::string& connector, const std::string& email) {
-  for (auto& u : db.due_updates(connector, far_future, 1000)) {
-    if (u.email == email) {
-      return u;
-    }
-  }
-  return std::nullopt;
 }
 
 lead_filter emails(std::vector<std::string> e) {

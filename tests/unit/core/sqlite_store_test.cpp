@@ -7,10 +7,14 @@
 
 #include "core/sqlite/sqlite_db.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "store_helpers.hpp"
 #include "temp_db.hpp"
 
 namespace leadsync::core {
 namespace {
+
+using testing::far_future;
+using testing::put_update;
 
 event make_event(std::string id, std::string email, std::string kind = "form_submit") {
   event e;
@@ -21,28 +25,6 @@ event make_event(std::string id, std::string email, std::string kind = "form_sub
   e.received_at = from_millis(1'000);
   e.occurred_at = from_millis(1'000);
   return e;
-}
-
-// Stores a lead and one outbox update for it, as the processor would.
-void put_update(store& db, const std::string& email, const std::string& connector, std::int64_t version,
-                const std::string& stage) {
-  processing_batch b;
-  lead l;
-  l.key = email;
-  l.email = email;
-  l.stage = stage;
-  l.version = version;
-  b.leads.push_back(l);
-  stage_update u;
-  u.connector = connector;
-  u.lead_key = email;
-  u.email = email;
-  u.version = version;
-  u.stage = stage;
-  u.changed_at = from_millis(5'000);
-  u.fields = {{"company", "Acme"}, {"grade", "A"}};
-  b.updates.push_back(u);
-  db.commit_processing(b);
 }
 
 // [storage] durability: process is WAL with synchronous=NORMAL (1), power
@@ -190,7 +172,7 @@ TEST(SqliteStore, OutboxKeepsOnlyTheLatestVersionPerConnectorAndLead) {
   put_update(*db, "ada@example.com", "crm", 2, "mql");
   put_update(*db, "ada@example.com", "crm", 1, "engaged");  // stale: must not win
   EXPECT_EQ(db->outbox_depth("crm"), 1u);
-  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  auto due = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].stage, "mql");
   EXPECT_EQ(due[0].version, 2);
@@ -202,7 +184,7 @@ TEST(SqliteStore, AReplacedUpdateKeepsTheStageTheCrmStillHolds) {
   auto db = open_sqlite_store({tmp.path(), false});
   // Delivered: the CRM holds mql. Then two changes wait together.
   put_update(*db, "ada@example.com", "crm", 1, "mql");
-  db->mark_delivered(db->due_updates("crm", from_millis(INT64_C(1) << 50), 10));
+  db->mark_delivered(db->due_updates("crm", far_future, 10));
   auto with_previous = [&](std::int64_t version, const std::string& stage, const std::string& previous) {
     processing_batch b;
     lead l;
@@ -221,7 +203,7 @@ TEST(SqliteStore, AReplacedUpdateKeepsTheStageTheCrmStillHolds) {
   };
   with_previous(2, "nurture", "mql");
   with_previous(3, "engaged", "nurture");
-  const auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  const auto due = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].stage, "engaged");
   EXPECT_EQ(due[0].previous_stage, "mql") << "nurture never reached the CRM";
@@ -231,11 +213,11 @@ TEST(SqliteStore, AnUpdateConfirmedWhileANewerOneWaitedBecomesItsPreviousStage) 
   temp_db tmp;
   auto db = open_sqlite_store({tmp.path(), false});
   put_update(*db, "ada@example.com", "crm", 1, "engaged");
-  const auto in_flight = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  const auto in_flight = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(in_flight.size(), 1u);
   put_update(*db, "ada@example.com", "crm", 2, "mql");  // arrives while engaged is being sent
   db->mark_delivered(in_flight);                         // the CRM confirms engaged
-  const auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  const auto due = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].stage, "mql");
   EXPECT_EQ(due[0].previous_stage, "engaged");
@@ -245,11 +227,11 @@ TEST(SqliteStore, DeliveredOldVersionDoesNotRemoveANewerOne) {
   temp_db tmp;
   auto db = open_sqlite_store({tmp.path(), false});
   put_update(*db, "ada@example.com", "crm", 1, "engaged");
-  auto in_flight = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  auto in_flight = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(in_flight.size(), 1u);
   put_update(*db, "ada@example.com", "crm", 2, "mql");  // arrives while v1 is being sent
   db->mark_delivered(in_flight);
-  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  auto due = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].stage, "mql");
 
@@ -261,7 +243,7 @@ TEST(SqliteStore, RescheduledUpdatesAreDueOnlyLater) {
   temp_db tmp;
   auto db = open_sqlite_store({tmp.path(), false});
   put_update(*db, "ada@example.com", "crm", 1, "engaged");
-  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  auto due = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(due.size(), 1u);
   const auto later = now_utc() + std::chrono::hours{1};
   db->reschedule(due[0], later, "HTTP 503");
@@ -278,13 +260,12 @@ TEST(SqliteStore, RescheduledUpdatesAreDueOnlyLater) {
 TEST(SqliteStore, DueSummaryCountsUpToTheLimitAndDatesOnlyUntriedUpdates) {
   temp_db tmp;
   auto db = open_sqlite_store({tmp.path(), false});
-  const auto far = from_millis(INT64_C(1) << 50);
-  EXPECT_EQ(db->summarize_due("crm", far, 10).count, 0u);
-  EXPECT_FALSE(db->summarize_due("crm", far, 10).oldest_fresh.has_value());
+  EXPECT_EQ(db->summarize_due("crm", far_future, 10).count, 0u);
+  EXPECT_FALSE(db->summarize_due("crm", far_future, 10).oldest_fresh.has_value());
 
   put_update(*db, "ada@example.com", "crm", 1, "engaged");
   const auto later = now_utc() + std::chrono::hours{1};
-  db->reschedule(db->due_updates("crm", far, 10).at(0), later, "HTTP 503");
+  db->reschedule(db->due_updates("crm", far_future, 10).at(0), later, "HTTP 503");
   const auto tried_only = db->summarize_due("crm", later, 10);
   EXPECT_EQ(tried_only.count, 1u);
   EXPECT_FALSE(tried_only.oldest_fresh.has_value()) << "a retried update waits from when it became due";
@@ -307,7 +288,7 @@ TEST(SqliteStore, ConnectorsHaveSeparateOutboxes) {
   put_update(*db, "bob@example.com", "log", 1, "engaged");
   EXPECT_EQ(db->outbox_depth("crm"), 1u);
   EXPECT_EQ(db->outbox_depth("log"), 1u);
-  EXPECT_EQ(db->due_updates("crm", from_millis(INT64_C(1) << 50), 10).at(0).email, "ada@example.com");
+  EXPECT_EQ(db->due_updates("crm", far_future, 10).at(0).email, "ada@example.com");
   EXPECT_FALSE(db->next_due("other").has_value());
 }
 
@@ -315,7 +296,7 @@ TEST(SqliteStore, DeadLetterKeepsTheMessage) {
   temp_db tmp;
   auto db = open_sqlite_store({tmp.path(), false});
   put_update(*db, "ada@example.com", "crm", 1, "engaged");
-  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  auto due = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(due.size(), 1u);
   db->move_to_dead_letters(due[0], "INVALID_FIELD: Stage__c", "INVALID_FIELD", from_millis(9'000));
   EXPECT_EQ(db->outbox_depth("crm"), 0u);
@@ -332,7 +313,7 @@ TEST(SqliteStore, UpdatesCarryTheirFieldsThroughTheOutbox) {
   temp_db tmp;
   auto db = open_sqlite_store({tmp.path(), false});
   put_update(*db, "ada@example.com", "crm", 1, "mql");
-  auto due = db->due_updates("crm", from_millis(INT64_C(1) << 50), 10);
+  auto due = db->due_updates("crm", far_future, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].fields, (string_map{{"company", "Acme"}, {"grade", "A"}}));
 }
